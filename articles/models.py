@@ -1,0 +1,434 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from core.models import SlugHistory, SlugHistoryMixin
+
+from . import rendering
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    RETURNED = "returned", "Returned to writer"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    ARCHIVED = "archived", "Archived"
+
+
+def live_q(at: datetime | None = None, prefix: str = "") -> Q:
+    """THE definition of what the public may see, as a filter.
+
+    Published, its publish time reached and its expiry (if any) not yet reached. `prefix` lets a
+    query on another model apply the same rule across a relation, e.g. ``to_article__``.
+    Everything public goes through this function, directly or through ``ArticleQuerySet.live``.
+    """
+    now = at or timezone.now()
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}publish_at__lte": now}) & (
+        Q(**{f"{prefix}expire_at__isnull": True}) | Q(**{f"{prefix}expire_at__gt": now})
+    )
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self, at: datetime | None = None) -> ArticleQuerySet:
+        return self.filter(live_q(at))
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ArticleQuerySet:
+        """What `user` may open by URL: everything for editorial staff (preview), else live()."""
+        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
+            return self.all()
+        return self.live()
+
+    def with_cards(self) -> ArticleQuerySet:
+        """What an article card shows — topic and ordered byline — in a fixed number of queries."""
+        return self.select_related("primary_topic").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by("-publish_at", "-pk")
+
+    def related_to(self, article: Article, *, exclude: list[int] | tuple = ()) -> ArticleQuerySet:
+        """Articles sharing topics or tags with `article`, best match first.
+
+        Score: same primary topic 4, each shared topic 2, each shared tag 1; ties go to the most
+        recent, then the highest id, so the order is deterministic. Expects `article` to have its
+        topics and tags prefetched (the article page does), so it costs one query.
+        """
+        topic_ids = {t.pk for t in article.topics.all()} | {article.primary_topic_id}
+        topic_ids.discard(None)
+        tag_ids = {t.pk for t in article.tags.all()}
+        topic_links = Article.topics.through.objects.filter(topic_id__in=topic_ids)
+        tag_links = TaggedArticle.objects.filter(tag_id__in=tag_ids)
+        shared_topics = (
+            topic_links.filter(article_id=OuterRef("pk"))
+            .values("article_id")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        shared_tags = (
+            tag_links.filter(content_object_id=OuterRef("pk"))
+            .values("content_object_id")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        candidates = (
+            Q(primary_topic_id__in=topic_ids)
+            | Q(pk__in=topic_links.values("article_id"))
+            | Q(pk__in=tag_links.values("content_object_id"))
+        )
+        return (
+            self.filter(candidates)
+            .exclude(pk=article.pk)
+            .exclude(pk__in=list(exclude))
+            .annotate(
+                relatedness=Case(
+                    When(primary_topic_id=article.primary_topic_id, then=Value(4)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+                + Coalesce(Subquery(shared_topics, output_field=IntegerField()), 0) * 2
+                + Coalesce(Subquery(shared_tags, output_field=IntegerField()), 0)
+            )
+            .order_by("-relatedness", "-publish_at", "-pk")
+        )
+
+
+class TaggedArticle(TaggedItemBase):
+    """Explicit through model for tags, so tag queries can join and index it like any table."""
+
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = "article tag"
+        indexes = [models.Index(fields=["tag", "content_object"])]
+
+
+class Article(SlugHistoryMixin, models.Model):
+    title = models.CharField(max_length=200, help_text="The headline readers see on the page.")
+    slug = models.SlugField(
+        max_length=220,
+        unique=True,
+        help_text="The article's address: /articles/<slug>/. If you change it, the old address "
+        "keeps working and redirects here.",
+    )
+    standfirst = models.TextField(
+        blank=True,
+        default="",
+        help_text="The summary under the headline (two or three sentences). Also used in lists "
+        "and as the meta description when that is empty.",
+    )
+    body = models.TextField(
+        blank=True,
+        default="",
+        help_text="Markdown. Callouts: “::: insight” … “:::”. Quotes: a line “[[quote:key]]”. "
+        "Links to other articles: [text](article:their-slug). See docs/authoring.md.",
+    )
+    authors = models.ManyToManyField(
+        "authors.Author", through="Byline", related_name="articles", blank=True
+    )
+    primary_topic = models.ForeignKey(
+        "topics.Topic",
+        on_delete=models.PROTECT,
+        related_name="primary_articles",
+        help_text="The cluster this article belongs to: it sets the breadcrumbs and weighs most "
+        "in related reading.",
+    )
+    topics = models.ManyToManyField(
+        "topics.Topic",
+        related_name="articles",
+        blank=True,
+        verbose_name="further topics",
+        help_text="Other clusters this article also belongs to.",
+    )
+    tags = TaggableManager(through=TaggedArticle, blank=True, help_text="Comma-separated keywords.")
+    featured = models.BooleanField(
+        "lead on the home page",
+        default=False,
+        help_text="The newest live article with this ticked leads the home page.",
+    )
+
+    featured_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    featured_image_alt = models.CharField(
+        "image description",
+        max_length=250,
+        blank=True,
+        default="",
+        help_text="Describe the image for readers who cannot see it. Required with an image.",
+    )
+    featured_image_credit = models.CharField(
+        "image credit", max_length=200, blank=True, default="", help_text="e.g. “Photo: Reuters”."
+    )
+
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=70,
+        blank=True,
+        default="",
+        help_text="The title search engines show (up to 60 characters reads best). Empty: the "
+        "headline.",
+    )
+    meta_description = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="The snippet search engines show (about 155 characters). Empty: the standfirst.",
+    )
+    canonical_url = models.URLField(
+        "canonical URL override",
+        blank=True,
+        default="",
+        help_text="Only when this article first appeared elsewhere: the original's address.",
+    )
+    noindex = models.BooleanField(
+        "hide from search engines",
+        default=False,
+        help_text="Asks search engines not to index this page and leaves it out of the sitemap.",
+    )
+
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the article goes live. A future time schedules it; empty means “now” "
+        "when it is published.",
+    )
+    expire_at = models.DateTimeField(
+        "expire at",
+        null=True,
+        blank=True,
+        help_text="Optional: when the article stops being shown to the public.",
+    )
+    updated_at = models.DateTimeField(
+        "last substantively updated",
+        null=True,
+        blank=True,
+        help_text="Set this when you change the substance (not for typo fixes); readers see "
+        "“Updated” with this date.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    # Derived from `body` on every save (see articles/rendering.py); never edited by hand.
+    body_html = models.TextField(editable=False, default="")
+    toc = models.JSONField("table of contents", editable=False, default=list)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    body_quote_keys = models.JSONField(editable=False, default=list)
+    body_warnings = models.JSONField(editable=False, default=list)
+    linked_articles = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="linked_from",
+        editable=False,
+        blank=True,
+        help_text="Articles the body links to; kept in step with the body on save.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_live_idx"),
+            models.Index(fields=["primary_topic", "status", "publish_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    # --- derived data ---------------------------------------------------------------------
+
+    def save(self, *args, **kwargs) -> None:
+        rendered = self.render()
+        if self.status == Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
+        super().save(*args, **kwargs)
+        # The link table is derived from the body like body_html, so it is written with it;
+        # it needs the row's id, hence after the insert.
+        self.linked_articles.set([pk for pk in rendered.article_ids if pk != self.pk])
+
+    DERIVED_FIELDS = (
+        "body_html", "toc", "word_count", "reading_minutes", "body_quote_keys", "body_warnings",
+    )  # fmt: skip
+
+    def render(self) -> rendering.RenderedBody:
+        """Re-derive the stored HTML and its companions from `body`."""
+        rendered = rendering.render_body(self.body, resolve_article=self._resolve_reference)
+        self.body_html = rendered.html
+        self.toc = rendered.toc
+        self.word_count = rendered.word_count
+        self.reading_minutes = rendering.reading_minutes(rendered.word_count)
+        self.body_quote_keys = rendered.quote_keys
+        self.body_warnings = rendered.warnings
+        return rendered
+
+    def _resolve_reference(self, reference: str) -> int | None:
+        """`article:<slug or id>` → article id; old slugs still resolve after a rename."""
+        if reference.isdigit():
+            return Article.objects.filter(pk=int(reference)).values_list("pk", flat=True).first()
+        found = Article.objects.filter(slug=reference).values_list("pk", flat=True).first()
+        if found is None:
+            moved = SlugHistory.objects.find(Article.objects.all(), reference)
+            found = moved.pk if moved else None
+        return found
+
+    # --- display ---------------------------------------------------------------------------
+
+    @property
+    def is_live(self) -> bool:
+        """Costs a query, so it is for staff screens, not for lists."""
+        return Article.objects.filter(pk=self.pk).live().exists()
+
+    @property
+    def display_title(self) -> str:
+        return self.seo_title or self.title
+
+    @property
+    def description(self) -> str:
+        return self.meta_description or self.standfirst
+
+    @property
+    def was_updated(self) -> bool:
+        return bool(self.updated_at and self.publish_at and self.updated_at > self.publish_at)
+
+    def body_problems(self) -> list[str]:
+        """What the editor should fix in the body: stored warnings plus references that do not
+        match this article's quotes. Used by the admin, not the public page."""
+        problems = list(self.body_warnings)
+        if self.pk:
+            keys = set(self.quotes.values_list("key", flat=True))
+            for key in self.body_quote_keys:
+                if key not in keys:
+                    problems.append(
+                        f'The body places quote "{key}", but this article has no quote with '
+                        "that key: nothing is shown there."
+                    )
+            not_live = self.linked_articles.exclude(pk__in=Article.objects.live())
+            for target in not_live:
+                problems.append(
+                    f'The link to "{target.title}" shows as plain text until that article is live.'
+                )
+        return problems
+
+
+class Byline(models.Model):
+    """One author on an article's byline, in order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="bylines")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_byline_author")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article}"
+
+
+class ExpertQuote(models.Model):
+    """Something an expert said, placed in an article's body with [[quote:key]]."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    expert = models.ForeignKey("authors.Expert", on_delete=models.PROTECT, related_name="quotes")
+    key = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text="Short name to place the quote in the body with [[quote:key]]. Empty: the "
+        "expert's slug.",
+    )
+    text = models.TextField("quote", help_text="The words, without quotation marks.")
+    context = models.CharField(
+        max_length=250,
+        blank=True,
+        default="",
+        help_text="Where or when it was said, e.g. “in an interview with the author”.",
+    )
+    source_url = models.URLField("source link", blank=True, default="")
+    said_on = models.DateField("date", null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "key"], name="unique_quote_key")]
+
+    def __str__(self) -> str:
+        return f"{self.expert}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.key:
+            self.key = self._free_key()
+        super().save(*args, **kwargs)
+
+    def _free_key(self) -> str:
+        base = self.expert.slug[:50] if self.expert_id else "quote"
+        taken = set(
+            ExpertQuote.objects.filter(article_id=self.article_id)
+            .exclude(pk=self.pk)
+            .values_list("key", flat=True)
+        )
+        key, n = base, 2
+        while key in taken:
+            key, n = f"{base}-{n}", n + 1
+        return key
+
+
+class RelatedLink(models.Model):
+    """A curated "read next" link from one article to another, in the editor's order."""
+
+    from_article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links"
+    )
+    to_article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="related_from",
+        verbose_name="article",
+    )
+    lead_in = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="Optional sentence before the title, e.g. “For a deeper dive into these fault "
+        "lines, read”.",
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_article", "to_article"], name="unique_related_link"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_article=models.F("to_article")), name="related_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_article} → {self.to_article}"

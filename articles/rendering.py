@@ -1,0 +1,246 @@
+"""Article body: Markdown in, sanitised HTML out.
+
+Rendering happens in two steps:
+
+1. ``render_body`` runs when an article is saved. It turns the editor's Markdown (with Dossier's
+   extensions: callouts, placed expert quotes, links to other articles by reference) into
+   sanitised HTML, a table of contents, a word count and a list of problems to show the editor.
+   The result is stored on the row.
+2. ``finish_body`` runs when the page is shown. It fills in the two things that cannot be known
+   at save time: the current URL of each linked article (only if that article is live *now*;
+   otherwise the link text stays as plain text) and the expert quotes placed in the body.
+
+The syntax is documented for editors in docs/authoring.md.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import nh3
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+from markdown_it import MarkdownIt
+from mdit_py_plugins.container import container_plugin
+
+ARTICLE_SCHEME = "article:"
+QUOTE_LINE = re.compile(r"^\[\[\s*quote\s*:\s*([A-Za-z0-9_-]+)\s*\]\]\s*$")
+CALLOUT_NAME = re.compile(r"^[a-z0-9-]+$")
+
+# What the stored HTML may contain. Editors cannot write raw HTML at all (Markdown's html option
+# is off); this list is the second wall, in case a renderer rule or plugin ever lets one through.
+ALLOWED_TAGS = {
+    "a", "abbr", "aside", "blockquote", "br", "code", "del", "em", "figcaption", "figure",
+    "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "s", "strong", "sub",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "data-article-ref"},
+    "aside": {"class", "role", "aria-label"},
+    "figure": {"class", "data-quote"},
+    "p": {"class"},
+    "h2": {"id"},
+    "img": {"src", "alt", "title", "loading"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+    "code": {"class"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+ArticleResolver = Callable[[str], "int | None"]
+
+
+@dataclass
+class RenderedBody:
+    html: str
+    toc: list[dict[str, str]] = field(default_factory=list)
+    word_count: int = 0
+    article_ids: list[int] = field(default_factory=list)
+    quote_keys: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def callout_kinds() -> dict[str, str]:
+    return dict(settings.DOSSIER["CALLOUT_KINDS"])
+
+
+def reading_minutes(word_count: int) -> int:
+    return max(1, math.ceil(word_count / settings.DOSSIER["WORDS_PER_MINUTE"]))
+
+
+def render_body(source: str, *, resolve_article: ArticleResolver) -> RenderedBody:
+    """Render an article body written in Dossier Markdown (see docs/authoring.md)."""
+    md = _markdown()
+    env: dict[str, Any] = {
+        "resolve_article": resolve_article,
+        "article_ids": [],
+        "quote_keys": [],
+        "warnings": [],
+        "kinds": callout_kinds(),
+    }
+    tokens = md.parse(source or "", env)
+    toc = _prepare_headings(tokens)
+    html = nh3.clean(
+        md.renderer.render(tokens, md.options, env),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+    words = re.findall(r"\w+(?:['’-]\w+)*", strip_tags(html))
+    return RenderedBody(
+        html=html,
+        toc=toc,
+        word_count=len(words),
+        article_ids=list(dict.fromkeys(env["article_ids"])),
+        quote_keys=list(dict.fromkeys(env["quote_keys"])),
+        warnings=list(dict.fromkeys(env["warnings"])),
+    )
+
+
+ARTICLE_LINK = re.compile(
+    r'<a\b[^>]*?\bdata-article-ref="(?P<id>\d+)"[^>]*>(?P<text>.*?)</a>', re.DOTALL
+)
+QUOTE_PLACEHOLDER = re.compile(r'<figure\b[^>]*?\bdata-quote="(?P<key>[a-z0-9_-]+)"[^>]*></figure>')
+
+
+def finish_body(
+    html: str, *, live_urls: Mapping[int, str], quotes: Mapping[str, Any]
+) -> SafeString:
+    """Fill in links and quotes for display. Both maps come from the view's prefetches.
+
+    `live_urls` maps the id of every *live* linked article to its URL: a link to anything else
+    shows its text only. `quotes` maps quote keys to ExpertQuote objects (with their expert).
+    """
+
+    def link(match: re.Match) -> str:
+        url = live_urls.get(int(match["id"]))
+        if url is None:
+            return match["text"]
+        return f'<a href="{escape(url)}">{match["text"]}</a>'
+
+    def quote(match: re.Match) -> str:
+        placed = quotes.get(match["key"])
+        if placed is None:
+            return ""
+        return render_to_string("includes/expert_quote.html", {"quote": placed})
+
+    html = ARTICLE_LINK.sub(link, html)
+    html = QUOTE_PLACEHOLDER.sub(quote, html)
+    # Safe: `html` was sanitised at save time, link URLs are escaped and quotes come from an
+    # autoescaped template.
+    return mark_safe(html)  # noqa: S308
+
+
+# --- Markdown setup -------------------------------------------------------------------------
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    container_plugin(md, "callout", validate=_is_callout, render=_render_callout)
+    md.block.ruler.before(
+        "paragraph", "dossier_quote", _quote_block, {"alt": ["paragraph", "reference"]}
+    )
+    md.add_render_rule("dossier_quote", _render_quote)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+def _is_callout(params: str, *args: Any) -> bool:
+    return bool(CALLOUT_NAME.match(params.strip()))
+
+
+def _render_callout(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</aside>\n"
+    kind = token.info.strip()
+    label = env["kinds"].get(kind)
+    if label is None:
+        env["warnings"].append(
+            f'Unknown callout kind "{kind}": use one of {", ".join(env["kinds"])}.'
+        )
+        return '<aside class="callout" role="note">\n'
+    return (
+        f'<aside class="callout callout--{escape(kind)}" role="note" aria-label="{escape(label)}">'
+        f'\n<p class="callout__label">{escape(label)}</p>\n'
+    )
+
+
+def _quote_block(state, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    match = QUOTE_LINE.match(state.src[start : state.eMarks[start_line]])
+    if match is None:
+        return False
+    if silent:
+        return True
+    token = state.push("dossier_quote", "figure", 0)
+    token.meta = {"key": match[1].lower()}
+    token.map = [start_line, start_line + 1]
+    token.block = True
+    state.line = start_line + 1
+    return True
+
+
+def _render_quote(self, tokens, idx, options, env) -> str:
+    key = tokens[idx].meta["key"]
+    env["quote_keys"].append(key)
+    return f'<figure class="expert-quote" data-quote="{escape(key)}"></figure>\n'
+
+
+def _render_link_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if not href.lower().startswith(ARTICLE_SCHEME):
+        return self.renderToken(tokens, idx, options, env)
+    reference = href[len(ARTICLE_SCHEME) :].strip().strip("/")
+    article_id = env["resolve_article"](reference) if reference else None
+    if article_id is None:
+        env["warnings"].append(
+            f'The link to "{reference}" points to no article: it shows as plain text.'
+        )
+        article_id = 0
+    else:
+        env["article_ids"].append(article_id)
+    return f'<a data-article-ref="{article_id}">'
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    tokens[idx].attrSet("loading", "lazy")
+    return self.image(tokens, idx, options, env)
+
+
+def _prepare_headings(tokens) -> list[dict[str, str]]:
+    """Demote h1 to h2 (the page has one h1, the title) and give each h2 an id for the TOC."""
+    toc: list[dict[str, str]] = []
+    used: set[str] = set()
+    for position, token in enumerate(tokens):
+        if token.type not in {"heading_open", "heading_close"}:
+            continue
+        if token.tag == "h1":
+            token.tag = "h2"
+        if token.type != "heading_open" or token.tag != "h2":
+            continue
+        inline = tokens[position + 1]
+        text = "".join(child.content for child in inline.children or [] if child.content)
+        text = text or inline.content
+        base = slugify(text)[:60].strip("-") or "section"
+        anchor, n = base, 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        token.attrSet("id", anchor)
+        toc.append({"id": anchor, "title": text})
+    return toc

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils.functional import cached_property
+from django.views.generic import DetailView
+from taggit.models import Tag
+
+from core.views import ArticleListPage, SlugObjectMixin
+
+from .models import Article, Byline, ExpertQuote, RelatedLink, live_q
+from .rendering import finish_body
+
+
+class ArticleDetailView(SlugObjectMixin, DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+    slug_model = Article
+
+    def get_slug_queryset(self):
+        # Staff open drafts through this same view (preview); everyone else gets live() only.
+        return (
+            Article.objects.visible_to(self.request.user)
+            .select_related("primary_topic__parent")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "tags",
+                "topics",
+                Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
+                Prefetch(
+                    "related_links",
+                    queryset=RelatedLink.objects.filter(
+                        live_q(prefix="to_article__")
+                    ).select_related("to_article__primary_topic"),
+                    to_attr="live_related_links",
+                ),
+                Prefetch(
+                    "linked_articles",
+                    queryset=Article.objects.live().only("pk", "slug"),
+                    to_attr="live_linked_articles",
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article: Article = self.object
+        curated = article.live_related_links
+        wanted = settings.DOSSIER["RELATED_ARTICLES_COUNT"]
+        # Always fetched, even when the curated links fill the list, so the page makes the same
+        # number of queries whatever the article holds.
+        suggested = list(
+            Article.objects.live()
+            .related_to(article, exclude=[link.to_article_id for link in curated])
+            .select_related("primary_topic")[:wanted]
+        )
+        context.update(
+            body=finish_body(
+                article.body_html,
+                live_urls={a.pk: a.get_absolute_url() for a in article.live_linked_articles},
+                quotes={quote.key: quote for quote in article.quotes.all()},
+            ),
+            bylines=article.bylines.all(),
+            curated_links=curated,
+            suggested_articles=suggested[: max(wanted - len(curated), 0)],
+            is_preview=self.is_preview,
+        )
+        return context
+
+    @cached_property
+    def is_preview(self) -> bool:
+        """True when staff are looking at something the public cannot see."""
+        return self.request.user.is_staff and not self.object.is_live
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.is_preview:
+            response["X-Robots-Tag"] = "noindex, nofollow"
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class TagDetailView(ArticleListPage):
+    template_name = "articles/tag_detail.html"
+    slug_model = Tag
+
+    def get_articles(self):
+        return Article.objects.live().filter(tags=self.object)

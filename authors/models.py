@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from core.models import SlugHistoryMixin
+
+
+class Author(SlugHistoryMixin, models.Model):
+    """Someone who writes for the site; shown in bylines, author boxes and on their own page."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=140, unique=True, help_text="The author's address: /authors/<slug>/."
+    )
+    role = models.CharField(
+        "role line",
+        max_length=160,
+        blank=True,
+        default="",
+        help_text='Shown under the name, e.g. "Staff Writer & Russia–Iran Specialist".',
+    )
+    short_bio = models.TextField(
+        blank=True,
+        default="",
+        help_text="Two or three sentences for the author box under each article.",
+    )
+    bio = models.TextField(
+        "long bio",
+        blank=True,
+        default="",
+        help_text="The full biography on the author page. Separate paragraphs with a blank line.",
+    )
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        help_text="Optional square portrait. Without one, the author box shows an initial.",
+    )
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="Describe the photo for screen readers, e.g. “Sarah at her desk”.",
+    )
+    website = models.URLField(blank=True, default="")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff login of this author, if they write in the admin themselves.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    @property
+    def initial(self) -> str:
+        """The letter shown in the avatar when there is no photo."""
+        return self.name.strip()[:1].upper() or "?"
+
+
+class AuthorLink(models.Model):
+    """A profile elsewhere (social network, institution page), in the author's chosen order."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(max_length=60, help_text='What the link is, e.g. "Mastodon".')
+    url = models.URLField("URL")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.url}"
+
+
+class Expert(SlugHistoryMixin, models.Model):
+    """Someone quoted in articles; not a writer for the site."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=140, unique=True, help_text="The expert's address: /experts/<slug>/."
+    )
+    credentials = models.CharField(
+        "credentials and affiliation",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text='Shown with every quote, e.g. "Senior Fellow, Caspian Policy Institute".',
+    )
+    bio = models.TextField(blank=True, default="", help_text="Shown on the expert's page.")
+    url = models.URLField(
+        "URL", blank=True, default="", help_text="The expert's own page or institutional profile."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("authors:expert_detail", kwargs={"slug": self.slug})

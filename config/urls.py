@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+# Each app owns its public URL prefixes (articles/ and tags/, authors/ and experts/, topics/).
+urlpatterns = [
+    path("", include("core.urls")),
+    path("", include("articles.urls")),
+    path("", include("authors.urls")),
+    path("", include("topics.urls")),
+    path(settings.ADMIN_PATH, admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

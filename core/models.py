@@ -1,0 +1,69 @@
+"""Site-wide pieces shared by every app: slug history for permanent redirects."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class SlugHistoryQuerySet(models.QuerySet):
+    def for_model(self, model: type[models.Model]) -> SlugHistoryQuerySet:
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def find(self, queryset: models.QuerySet, slug: str) -> models.Model | None:
+        """The object in `queryset` that used to be reachable at `slug`, if any."""
+        object_ids = self.for_model(queryset.model).filter(slug=slug).values("object_id")
+        return queryset.filter(pk__in=object_ids).first()
+
+
+class SlugHistory(models.Model):
+    """A slug an object used to have, so its old URL answers with a 301 to the current one."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    slug = models.SlugField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SlugHistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "slug history"
+        constraints = [
+            # One owner per old slug and model: the newest rename wins.
+            models.UniqueConstraint(fields=["content_type", "slug"], name="unique_old_slug"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model}:{self.slug} → #{self.object_id}"
+
+
+class SlugHistoryMixin(models.Model):
+    """Remembers every slug a model instance gives up.
+
+    Recording happens in save() rather than in a service on purpose: every write path (admin,
+    shell, import, API) that renames an object must keep the old URL alive, and save() is the
+    one place they all pass through.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_slug = instance.__dict__.get("slug")
+        return instance
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        previous = getattr(self, "_saved_slug", None)
+        content_type = ContentType.objects.get_for_model(type(self))
+        if previous and previous != self.slug:
+            SlugHistory.objects.update_or_create(
+                content_type=content_type, slug=previous, defaults={"object_id": self.pk}
+            )
+        if previous != self.slug:
+            # A slug in use now is nobody's old slug any more: the live object wins.
+            SlugHistory.objects.filter(content_type=content_type, slug=self.slug).delete()
+        self._saved_slug = self.slug

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from core.models import SlugHistoryMixin
+
+
+class Topic(SlugHistoryMixin, models.Model):
+    """A cluster of articles on one subject; related reading follows topics first."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=140, unique=True, help_text="The topic's address: /topics/<slug>/."
+    )
+    description = models.TextField(
+        blank=True,
+        default="",
+        help_text="One or two paragraphs introducing the topic, shown at the top of its page.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subtopics",
+        help_text="Leave empty for a main topic. Subtopics go one level deep.",
+    )
+    pillar_article = models.ForeignKey(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The cornerstone article of this cluster, shown first on the topic page.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("topics:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A topic cannot be its own parent."})
+        if self.parent and self.parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": "Choose a main topic: subtopics go only one level deep."}
+            )
+        if self.pk is not None and self.subtopics.exists():
+            raise ValidationError(
+                {"parent": "This topic has subtopics of its own, so it must stay a main topic."}
+            )

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.db.models import Q
+from django.views.generic import ListView
+
+from articles.models import Article
+from core.views import ArticleListPage
+
+from .models import Topic
+
+
+class TopicListView(ListView):
+    template_name = "topics/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        return Topic.objects.filter(parent__isnull=True).prefetch_related("subtopics")
+
+
+class TopicDetailView(ArticleListPage):
+    template_name = "topics/topic_detail.html"
+    slug_model = Topic
+
+    def get_slug_queryset(self):
+        return Topic.objects.select_related("parent")
+
+    def get_articles(self):
+        topic = self.object
+        in_cluster = (
+            Q(primary_topic=topic)
+            | Q(pk__in=Article.topics.through.objects.filter(topic=topic).values("article_id"))
+            | Q(primary_topic__parent=topic)
+        )
+        return Article.objects.live().filter(in_cluster).exclude(pk=topic.pillar_article_id)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        topic = self.object
+        # The pillar leads the first page only, and only while it is live.
+        pillar = None
+        if topic.pillar_article_id and context["page_obj"].number == 1:
+            pillar = Article.objects.live().with_cards().filter(pk=topic.pillar_article_id).first()
+        context.update(pillar=pillar, subtopics=topic.subtopics.all())
+        return context
