@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -253,9 +252,6 @@ class Article(SlugHistoryMixin, models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
-
     # --- derived data ---------------------------------------------------------------------
 
     def save(self, *args, **kwargs) -> None:
@@ -269,6 +265,9 @@ class Article(SlugHistoryMixin, models.Model):
         # The link table is derived from the body like body_html, so it is written with it;
         # it needs the row's id, hence after the insert.
         self.linked_articles.set([pk for pk in rendered.article_ids if pk != self.pk])
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
 
     DERIVED_FIELDS = (
         "body_html", "toc", "word_count", "reading_minutes", "body_quote_keys", "body_warnings",

@@ -137,7 +137,7 @@ def finish_body(
     html = QUOTE_PLACEHOLDER.sub(quote, html)
     # Safe: `html` was sanitised at save time, link URLs are escaped and quotes come from an
     # autoescaped template.
-    return mark_safe(html)  # noqa: S308
+    return mark_safe(html)
 
 
 # --- Markdown setup -------------------------------------------------------------------------

@@ -49,12 +49,6 @@ class SlugHistoryMixin(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._saved_slug = instance.__dict__.get("slug")
-        return instance
-
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         previous = getattr(self, "_saved_slug", None)
@@ -67,3 +61,9 @@ class SlugHistoryMixin(models.Model):
             # A slug in use now is nobody's old slug any more: the live object wins.
             SlugHistory.objects.filter(content_type=content_type, slug=self.slug).delete()
         self._saved_slug = self.slug
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_slug = instance.__dict__.get("slug")
+        return instance
