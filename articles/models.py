@@ -302,6 +302,11 @@ class Article(SlugHistoryMixin, models.Model):
         return Article.objects.filter(pk=self.pk).live().exists()
 
     @property
+    def breadcrumbs(self) -> list[tuple[str, str]]:
+        """Home › [main topic ›] topic › article; select primary_topic__parent to avoid queries."""
+        return [*self.primary_topic.breadcrumbs, (self.title, self.get_absolute_url())]
+
+    @property
     def display_title(self) -> str:
         return self.seo_title or self.title
 

@@ -6,5 +6,5 @@ app_name = "articles"
 
 urlpatterns = [
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
 ]

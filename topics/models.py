@@ -47,6 +47,12 @@ class Topic(SlugHistoryMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("topics:detail", kwargs={"slug": self.slug})
 
+    @property
+    def breadcrumbs(self) -> list[tuple[str, str]]:
+        """(label, url) pairs from the main topic down to this one; `parent` should be selected."""
+        crumbs = [(self.parent.name, self.parent.get_absolute_url())] if self.parent_id else []
+        return [*crumbs, (self.name, self.get_absolute_url())]
+
     def clean(self) -> None:
         if self.parent_id is None:
             return
