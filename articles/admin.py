@@ -25,6 +25,11 @@ class BylineInline(admin.TabularInline):
     verbose_name = "author"
     verbose_name_plural = "byline (in order)"
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # min_num alone only shows a row; validate_min makes "at least one author" a rule.
+        kwargs.setdefault("validate_min", True)
+        return super().get_formset(request, obj, **kwargs)
+
 
 class ExpertQuoteInline(admin.StackedInline):
     model = ExpertQuote
@@ -47,7 +52,7 @@ class RelatedLinkInline(admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "status_badge", "primary_topic", "byline", "publish_at", "modified_at"]
     list_filter = ["status", "primary_topic", "featured", "noindex", "bylines__author"]
-    list_select_related = ["primary_topic"]
+    list_select_related = ["primary_topic__parent"]
     search_fields = ["title", "slug", "standfirst"]
     date_hierarchy = "publish_at"
     ordering = ["-modified_at"]

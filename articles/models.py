@@ -60,7 +60,8 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article: Article, *, exclude: list[int] | tuple = ()) -> ArticleQuerySet:
         """Articles sharing topics or tags with `article`, best match first.
 
-        Score: same primary topic 4, each shared topic 2, each shared tag 1; ties go to the most
+        Score: same primary topic 4, each other shared topic (primary or further, on either
+        side) 2, each shared tag 1; ties go to the most
         recent, then the highest id, so the order is deterministic. Expects `article` to have its
         topics and tags prefetched (the article page does), so it costs one query.
         """
@@ -93,6 +94,8 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(
                 relatedness=Case(
                     When(primary_topic_id=article.primary_topic_id, then=Value(4)),
+                    # Its primary topic is one of this article's further topics: a shared topic.
+                    When(primary_topic_id__in=topic_ids, then=Value(2)),
                     default=Value(0),
                     output_field=IntegerField(),
                 )
@@ -259,8 +262,11 @@ class Article(SlugHistoryMixin, models.Model):
         if self.status == Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
+        if update_fields is not None:
+            extra = {"publish_at"} if "status" in update_fields else set()
+            if "body" in update_fields:
+                extra.update(self.DERIVED_FIELDS)
+            kwargs["update_fields"] = {*update_fields, *extra}
         super().save(*args, **kwargs)
         # The link table is derived from the body like body_html, so it is written with it;
         # it needs the row's id, hence after the insert.
@@ -385,8 +391,8 @@ class ExpertQuote(models.Model):
         return f"{self.expert}: {self.text[:60]}"
 
     def save(self, *args, **kwargs) -> None:
-        if not self.key:
-            self.key = self._free_key()
+        # Placements are matched in lower case ([[quote:Novak]] finds "novak").
+        self.key = self.key.lower() if self.key else self._free_key()
         super().save(*args, **kwargs)
 
     def _free_key(self) -> str:

@@ -15,6 +15,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "user", "article_count"]
     list_select_related = ["user"]
     search_fields = ["name", "role"]
+    ordering = ["name"]  # the annotation below drops Meta.ordering
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
     inlines = [AuthorLinkInline]
@@ -37,6 +38,7 @@ class AuthorAdmin(admin.ModelAdmin):
 class ExpertAdmin(admin.ModelAdmin):
     list_display = ["name", "credentials", "quote_count"]
     search_fields = ["name", "credentials"]
+    ordering = ["name"]  # the annotation below drops Meta.ordering
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):

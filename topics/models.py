@@ -7,6 +7,13 @@ from django.urls import reverse
 from core.models import SlugHistoryMixin
 
 
+class TopicManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        # __str__ and breadcrumbs show the parent; one level deep, so always joining it is cheap
+        # and keeps admin selects, filters and autocompletes free of a query per topic.
+        return super().get_queryset().select_related("parent")
+
+
 class Topic(SlugHistoryMixin, models.Model):
     """A cluster of articles on one subject; related reading follows topics first."""
 
@@ -37,6 +44,8 @@ class Topic(SlugHistoryMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+
+    objects = TopicManager()
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from tests.factories import UserFactory, superuser
+
+FROZEN_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def frozen_now():
+    """Freeze the clock at FROZEN_NOW (2026-06-01 12:00 UTC) and return that instant."""
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        yield FROZEN_NOW
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    """A test client logged in as a fresh superuser (the factory's, not pytest-django's)."""
+    client.force_login(superuser())
+    return client
+
+
+@pytest.fixture
+def staff_viewer(db):
+    """Staff with only the permission to view articles."""
+    return UserFactory(is_staff=True, permissions=["articles.view_article"])
