@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from .models import Article, Byline, ExpertQuote, RelatedLink, Status
+from . import workflow
+from .models import Article, ArticleActivity, Byline, ExpertQuote, RelatedLink, Status
 
 STATUS_COLOURS = {
     Status.DRAFT: "#5f6368",
@@ -38,6 +45,25 @@ class ExpertQuoteInline(admin.StackedInline):
     fields = [("expert", "key", "sort_order"), "text", ("context", "said_on"), "source_url"]
 
 
+class ActivityInline(admin.TabularInline):
+    """The article's activity log: read-only, newest first."""
+
+    model = ArticleActivity
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "action", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+    verbose_name = "activity"
+    verbose_name_plural = "activity log"
+    classes = ["collapse"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class RelatedLinkInline(admin.TabularInline):
     model = RelatedLink
     fk_name = "from_article"
@@ -48,18 +74,100 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = "related reading (curated, in order)"
 
 
+class ArticleAdminForm(forms.ModelForm):
+    # The version the editor loaded; a save from an older version is refused (no lost edits).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 -- the admin narrows this to its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # The admin wraps the whole request in a transaction, so this lock holds until the
+        # save: nobody can slip a save in between the check and ours.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        expected = cleaned.get("expected_version")
+        if current is not None and expected is not None and expected != current:
+            raise ValidationError(
+                format_html(
+                    "Someone else saved this article after you opened it, so your changes were "
+                    'not saved. <a href="{}" target="_blank" rel="noopener">Open the latest '
+                    'version in a new tab</a> and its <a href="{}" target="_blank" '
+                    'rel="noopener">history</a> to see what changed, then copy your changes '
+                    "across.",
+                    reverse("admin:articles_article_change", args=[self.instance.pk]),
+                    reverse("admin:articles_article_history", args=[self.instance.pk]),
+                ),
+                code="edit_conflict",
+            )
+        return cleaned
+
+
+class TrashFilter(admin.SimpleListFilter):
+    title = "trash"
+    parameter_name = "trash"
+
+    def lookups(self, request, model_admin):
+        return [("only", "In the trash")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "only":
+            return queryset.trashed()
+        return queryset.not_trashed()
+
+
+class ScheduleFilter(admin.SimpleListFilter):
+    title = "schedule"
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return [("scheduled", "Scheduled"), ("live", "Live now"), ("expired", "Expired")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "scheduled":
+            return queryset.scheduled(now)
+        if self.value() == "live":
+            return queryset.live(now)
+        if self.value() == "expired":
+            return queryset.filter(status=Status.PUBLISHED, expire_at__lte=now)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status_badge", "primary_topic", "byline", "publish_at", "modified_at"]
-    list_filter = ["status", "primary_topic", "featured", "noindex", "bylines__author"]
+    list_filter = [
+        "status", ScheduleFilter, "primary_topic", "featured", "noindex", "bylines__author",
+        TrashFilter,
+    ]  # fmt: skip
     list_select_related = ["primary_topic__parent"]
     search_fields = ["title", "slug", "standfirst"]
     date_hierarchy = "publish_at"
     ordering = ["-modified_at"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["primary_topic", "topics"]
-    inlines = [BylineInline, ExpertQuoteInline, RelatedLinkInline]
-    readonly_fields = ["body_check", "body_statistics", "preview_link", "created_at", "modified_at"]
+    inlines = [BylineInline, ExpertQuoteInline, RelatedLinkInline, ActivityInline]
+    readonly_fields = [
+        "status_badge", "schedule_note", "body_check", "body_statistics", "preview_link",
+        "created_at", "modified_at",
+    ]  # fmt: skip
+    actions = ["submit_selected", "approve_selected", "unpublish_selected", "archive_selected",
+               "restore_selected", "purge_selected"]  # fmt: skip
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "preview_link"]}),
@@ -67,8 +175,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Placement", {"fields": ["primary_topic", "topics", "tags", "featured"]}),
         (
             "Publishing",
-            {"fields": ["status", "publish_at", "expire_at", "updated_at", "created_at",
-                        "modified_at"]},
+            {"fields": ["status_badge", "schedule_note", "publish_at", "expire_at", "updated_at",
+                        "created_at", "modified_at", "expected_version"],
+             "description": "The state changes only through the workflow buttons at the top."},
         ),
         (
             "Featured image",
@@ -90,14 +199,238 @@ class ArticleAdmin(admin.ModelAdmin):
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
 
+    def get_inlines(self, request, obj):
+        # A new article has no history yet.
+        return (
+            self.inlines
+            if obj is not None
+            else [i for i in self.inlines if i is not ActivityInline]
+        )
+
+    # --- permissions: enforced here, on the server, for every view and POST ----------------
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return obj.deleted_at is None and workflow.may_edit(article=obj, user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm("articles.edit_any_article"):
+            return True
+        # Writers may bin their own drafts, nothing else.
+        return obj.status in {Status.DRAFT, Status.RETURNED} and workflow.is_owner(
+            article=obj, user=request.user
+        )
+
+    # --- saving --------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        workflow.save_article(
+            article=obj, by=request.user, expected_version=form.cleaned_data.get("expected_version")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Quotes and links are saved after the article, so the body is checked only now.
+        for problem in form.instance.body_problems():
+            messages.warning(request, problem)
+
+    def delete_model(self, request, obj):
+        workflow.move_to_trash(article=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            workflow.move_to_trash(article=article, by=request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        messages.success(
+            request,
+            f"“{obj_display}” was moved to the trash. Editors can restore it from the list's "
+            "trash filter.",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+
+    # --- workflow buttons -----------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/transition/<slug:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="articles_article_transition",
+            ),
+            path(
+                "<int:pk>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<int:pk>/purge/",
+                self.admin_site.admin_view(self.purge_view),
+                name="articles_article_purge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk: int, name: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            article = workflow.transition(
+                article=article,
+                name=name,
+                by=request.user,
+                reason=request.POST.get("reason", ""),
+                expected_version=version,
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, self._transition_message(article, name))
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    @staticmethod
+    def _transition_message(article: Article, name: str) -> str:
+        if article.is_scheduled:
+            when = timezone.localtime(article.publish_at).strftime("%d %b %Y, %H:%M %Z")
+            return f"“{article.title}” is scheduled: it goes live on {when}."
+        return f"“{article.title}” is now {article.get_status_display().lower()}."
+
+    def restore_view(self, request, pk: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article.objects.trashed(), pk=pk)
+        if not request.user.has_perm("articles.edit_any_article"):
+            raise PermissionDenied
+        workflow.restore_from_trash(article=article, by=request.user)
+        messages.success(request, f"“{article.title}” was restored from the trash.")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def purge_view(self, request, pk: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article.objects.trashed(), pk=pk)
+        try:
+            workflow.purge(article=article, by=request.user)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        messages.success(request, f"“{article.title}” was deleted for good.")
+        return HttpResponseRedirect(reverse("admin:articles_article_changelist") + "?trash=only")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(
+                workflow_actions=[
+                    t for t in workflow.allowed_transitions(article=obj, user=request.user)
+                ],
+                in_trash=obj.deleted_at is not None,
+                may_restore=request.user.has_perm("articles.edit_any_article"),
+                may_purge=request.user.has_perm("articles.purge_article"),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- bulk actions ---------------------------------------------------------------------
+
+    def _bulk(self, request, queryset, name: str) -> None:
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                workflow.transition(article=article, name=name, by=request.user)
+                done += 1
+            except workflow.WorkflowError:
+                refused.append(article.title)
+        label = workflow.TRANSITIONS[name].label
+        if done:
+            messages.success(request, f"{label}: done for {done} article(s).")
+        if refused:
+            messages.warning(
+                request,
+                f"{label}: not allowed for {len(refused)} article(s) in their current state or "
+                f"for your role: {', '.join(refused[:10])}{'…' if len(refused) > 10 else ''}.",
+            )
+
+    @admin.action(description="Submit selected for review")
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(description="Approve and publish selected", permissions=["review"])
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, "approve")
+
+    @admin.action(description="Unpublish selected", permissions=["review"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, "unpublish")
+
+    @admin.action(description="Archive selected", permissions=["publish"])
+    def archive_selected(self, request, queryset):
+        self._bulk(request, queryset, "archive")
+
+    @admin.action(description="Restore selected from the trash", permissions=["edit_any"])
+    def restore_selected(self, request, queryset):
+        restored = 0
+        for article in queryset.trashed():
+            workflow.restore_from_trash(article=article, by=request.user)
+            restored += 1
+        messages.success(request, f"Restored {restored} article(s) from the trash.")
+
+    @admin.action(description="Delete selected for good (trash only)", permissions=["purge"])
+    def purge_selected(self, request, queryset):
+        purged = 0
+        for article in queryset.trashed():
+            workflow.purge(article=article, by=request.user)
+            purged += 1
+        messages.success(request, f"Deleted {purged} article(s) for good.")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("articles.review_article") or request.user.has_perm(
+            "articles.publish_article"
+        )
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def has_edit_any_permission(self, request):
+        return request.user.has_perm("articles.edit_any_article")
+
+    def has_purge_permission(self, request):
+        return request.user.has_perm("articles.purge_article")
+
+    # --- columns and read-only fields -----------------------------------------------------
+
     @admin.display(description="status", ordering="status")
     def status_badge(self, article: Article) -> str:
-        colour = STATUS_COLOURS.get(article.status, "#5f6368")
+        if article.deleted_at is not None:
+            label, colour = "In trash", "#3c4043"
+        elif article.is_scheduled:
+            label, colour = "Scheduled", "#1a5fb4"
+        else:
+            label = article.get_status_display()
+            colour = STATUS_COLOURS.get(article.status, "#5f6368")
         return format_html(
-            '<span class="dossier-badge" style="background:{}">{}</span>',
+            '<span class="dossier-badge" style="background:{};color:#fff;padding:1px 8px;'
+            'border-radius:9px;white-space:nowrap">{}</span>',
             colour,
-            article.get_status_display(),
+            label,
         )
+
+    @admin.display(description="go-live")
+    def schedule_note(self, article: Article) -> str:
+        if article.pk is None or article.publish_at is None:
+            return "Goes live when it is published."
+        when = timezone.localtime(article.publish_at).strftime("%d %b %Y, %H:%M %Z")
+        if article.publish_at > timezone.now():
+            return f"Goes live on {when} (if published by then)."
+        return f"Publish time {when}."
 
     @admin.display(description="byline")
     def byline(self, article: Article) -> str:
@@ -128,12 +461,6 @@ class ArticleAdmin(admin.ModelAdmin):
             "see it</a> (drafts are shown to staff only, marked as a preview)",
             article.get_absolute_url(),
         )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Quotes and links are saved after the article, so the body is checked only now.
-        for problem in form.instance.body_problems():
-            messages.warning(request, problem)
 
 
 @admin.register(ExpertQuote)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -28,13 +29,17 @@ class Status(models.TextChoices):
 def live_q(at: datetime | None = None, prefix: str = "") -> Q:
     """THE definition of what the public may see, as a filter.
 
-    Published, its publish time reached and its expiry (if any) not yet reached. `prefix` lets a
-    query on another model apply the same rule across a relation, e.g. ``to_article__``.
+    Published, its publish time reached, its expiry (if any) not yet reached, and not in the
+    trash. No background job is involved: scheduled and expiring articles change state by the
+    clock, inside this filter. `prefix` lets a query on another model apply the same rule
+    across a relation, e.g. ``to_article__``.
     Everything public goes through this function, directly or through ``ArticleQuerySet.live``.
     """
     now = at or timezone.now()
-    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}publish_at__lte": now}) & (
-        Q(**{f"{prefix}expire_at__isnull": True}) | Q(**{f"{prefix}expire_at__gt": now})
+    return (
+        Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}publish_at__lte": now})
+        & (Q(**{f"{prefix}expire_at__isnull": True}) | Q(**{f"{prefix}expire_at__gt": now}))
+        & Q(**{f"{prefix}deleted_at__isnull": True})
     )
 
 
@@ -42,10 +47,29 @@ class ArticleQuerySet(models.QuerySet):
     def live(self, at: datetime | None = None) -> ArticleQuerySet:
         return self.filter(live_q(at))
 
+    def not_trashed(self) -> ArticleQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self) -> ArticleQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+    def scheduled(self, at: datetime | None = None) -> ArticleQuerySet:
+        """Published but waiting for their publish time."""
+        return self.not_trashed().filter(
+            status=Status.PUBLISHED, publish_at__gt=at or timezone.now()
+        )
+
+    def owned_by(self, user: AbstractBaseUser) -> ArticleQuerySet:
+        """Articles `user` started, or whose byline names the author profile linked to them."""
+        return self.filter(
+            Q(created_by=user)
+            | Q(pk__in=Byline.objects.filter(author__user=user).values("article"))
+        )
+
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ArticleQuerySet:
         """What `user` may open by URL: everything for editorial staff (preview), else live()."""
         if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
-            return self.all()
+            return self.not_trashed()
         return self.live()
 
     def with_cards(self) -> ArticleQuerySet:
@@ -226,6 +250,17 @@ class Article(SlugHistoryMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Bumped on every save; a save carrying an older number is refused (see articles/workflow.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField("moved to trash", null=True, blank=True, editable=False)
 
     # Derived from `body` on every save (see articles/rendering.py); never edited by hand.
     body_html = models.TextField(editable=False, default="")
@@ -247,6 +282,13 @@ class Article(SlugHistoryMixin, models.Model):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
+        permissions = [
+            ("submit_article", "Can submit own articles for review"),
+            ("review_article", "Can approve or return articles in review"),
+            ("publish_article", "Can publish, schedule, unpublish and archive any article"),
+            ("edit_any_article", "Can edit articles written by others"),
+            ("purge_article", "Can delete articles from the trash for good"),
+        ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_live_idx"),
             models.Index(fields=["primary_topic", "status", "publish_at"]),
@@ -259,6 +301,8 @@ class Article(SlugHistoryMixin, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         rendered = self.render()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            self.version += 1
         if self.status == Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         update_fields = kwargs.get("update_fields")
@@ -306,6 +350,15 @@ class Article(SlugHistoryMixin, models.Model):
     def is_live(self) -> bool:
         """Costs a query, so it is for staff screens, not for lists."""
         return Article.objects.filter(pk=self.pk).live().exists()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published with a publish time still ahead (the admin's "Scheduled")."""
+        return bool(
+            self.status == Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
 
     @property
     def breadcrumbs(self) -> list[tuple[str, str]]:
@@ -442,3 +495,24 @@ class RelatedLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_article} → {self.to_article}"
+
+
+class ArticleActivity(models.Model):
+    """One step in an article's life: who did what, when, from which state to which, and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="activity")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True, default="")
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True, default="")
+    reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "article activity"
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor or 'someone'} at {self.created_at:%Y-%m-%d %H:%M}"

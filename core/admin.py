@@ -2,10 +2,6 @@ from django.contrib import admin
 
 from .models import SlugHistory
 
-admin.site.site_header = "Dossier editorial"
-admin.site.site_title = "Dossier"
-admin.site.index_title = "Newsroom"
-
 
 @admin.register(SlugHistory)
 class SlugHistoryAdmin(admin.ModelAdmin):

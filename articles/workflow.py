@@ -1,0 +1,246 @@
+"""The editorial workflow: who may move an article from which state to which.
+
+Every change of state goes through ``transition()``: it checks the rule (permission, ownership,
+source state), refuses a stale version, saves, and writes the activity log, all in one
+transaction. The admin's buttons and bulk actions call it; so can anything else.
+
+    draft ──submit──▶ in review ──approve──▶ published (live now, or scheduled by publish_at)
+      ▲                   │                      │
+      └──reopen── returned ◀──return (reason)    └──unpublish──▶ unpublished ──reopen──▶ draft
+    any state ──archive──▶ archived ──reopen──▶ draft
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Article, ArticleActivity, Status
+
+
+class WorkflowError(Exception):
+    """A transition that is not allowed; the message is meant for the person who tried."""
+
+
+class EditConflict(WorkflowError):
+    """Someone else saved the article after this person loaded it."""
+
+    def __init__(self, article: Article, current_version: int):
+        self.current_version = current_version
+        super().__init__(
+            f"“{article.title}” was changed by someone else after you opened it (it is now at "
+            f"version {current_version}). Reload it to see their changes, then apply yours."
+        )
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    # Any of these permissions allows the transition on any article.
+    permissions: tuple[str, ...]
+    # This permission allows it on the person's own articles only.
+    own_permission: str | None = None
+    needs_reason: bool = False
+    # Shown in the admin as a button of this style: "default" or "danger".
+    style: str = "default"
+
+
+S = Status
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition(
+            "submit",
+            "Submit for review",
+            frozenset({S.DRAFT, S.RETURNED}),
+            S.IN_REVIEW,
+            permissions=("articles.publish_article",),
+            own_permission="articles.submit_article",
+        ),
+        Transition(
+            "approve",
+            "Approve and publish",
+            frozenset({S.IN_REVIEW}),
+            S.PUBLISHED,
+            permissions=("articles.review_article", "articles.publish_article"),
+        ),
+        Transition(
+            "publish",
+            "Publish",
+            frozenset({S.DRAFT, S.RETURNED, S.UNPUBLISHED}),
+            S.PUBLISHED,
+            permissions=("articles.publish_article",),
+        ),
+        Transition(
+            "return",
+            "Return to writer",
+            frozenset({S.IN_REVIEW}),
+            S.RETURNED,
+            permissions=("articles.review_article", "articles.publish_article"),
+            needs_reason=True,
+        ),
+        Transition(
+            "unpublish",
+            "Unpublish",
+            frozenset({S.PUBLISHED}),
+            S.UNPUBLISHED,
+            permissions=("articles.review_article", "articles.publish_article"),
+            style="danger",
+        ),
+        Transition(
+            "archive",
+            "Archive",
+            frozenset({S.DRAFT, S.IN_REVIEW, S.RETURNED, S.PUBLISHED, S.UNPUBLISHED}),
+            S.ARCHIVED,
+            permissions=("articles.publish_article",),
+            style="danger",
+        ),
+        Transition(
+            "reopen",
+            "Reopen as draft",
+            frozenset({S.RETURNED, S.UNPUBLISHED, S.ARCHIVED}),
+            S.DRAFT,
+            permissions=("articles.publish_article",),
+            own_permission="articles.submit_article",
+        ),
+    ]
+}
+
+
+def is_owner(*, article: Article, user: AbstractBaseUser) -> bool:
+    if not user.is_authenticated or article.pk is None:
+        return False
+    return Article.objects.filter(pk=article.pk).owned_by(user).exists()
+
+
+def may_transition(*, article: Article, user: AbstractBaseUser, transition: Transition) -> bool:
+    """Whether `user` may apply `transition` to `article` in its current state."""
+    if article.deleted_at is not None or article.status not in transition.sources:
+        return False
+    if any(user.has_perm(perm) for perm in transition.permissions):
+        return True
+    return bool(
+        transition.own_permission
+        and user.has_perm(transition.own_permission)
+        and is_owner(article=article, user=user)
+    )
+
+
+def allowed_transitions(*, article: Article, user: AbstractBaseUser) -> list[Transition]:
+    return [
+        t for t in TRANSITIONS.values() if may_transition(article=article, user=user, transition=t)
+    ]
+
+
+def may_edit(*, article: Article, user: AbstractBaseUser) -> bool:
+    """Editing the content (not the state): anyone who may edit any article, or the owner while
+    the article is a draft or has been returned to them."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article.pk is None or user.has_perm("articles.edit_any_article"):
+        return True
+    return article.status in {S.DRAFT, S.RETURNED} and is_owner(article=article, user=user)
+
+
+def transition(
+    *,
+    article: Article,
+    name: str,
+    by: AbstractBaseUser,
+    reason: str = "",
+    expected_version: int | None = None,
+    publish_at: datetime | None = None,
+) -> Article:
+    """Apply the transition `name` to `article` on behalf of `by`, or raise WorkflowError."""
+    chosen = TRANSITIONS.get(name)
+    if chosen is None:
+        raise WorkflowError(f"There is no workflow action called “{name}”.")
+    reason = (reason or "").strip()
+    if chosen.needs_reason and not reason:
+        raise WorkflowError(f"“{chosen.label}” needs a reason for the writer.")
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise EditConflict(locked, locked.version)
+        if not may_transition(article=locked, user=by, transition=chosen):
+            raise WorkflowError(
+                f"You cannot {chosen.label.lower()} “{locked.title}” while it is "
+                f"{locked.get_status_display().lower()}."
+            )
+        from_status = locked.status
+        locked.status = chosen.target
+        if publish_at is not None:
+            locked.publish_at = publish_at
+        if chosen.target == S.PUBLISHED and locked.publish_at is None:
+            locked.publish_at = timezone.now()
+        locked.save()
+        record(article=locked, by=by, action=name, from_status=from_status, reason=reason)
+    return locked
+
+
+def record(
+    *,
+    article: Article,
+    by: AbstractBaseUser | None,
+    action: str,
+    from_status: str = "",
+    reason: str = "",
+) -> ArticleActivity:
+    return ArticleActivity.objects.create(
+        article=article,
+        actor=by if by is not None and by.is_authenticated else None,
+        action=action,
+        from_status=from_status,
+        to_status=article.status,
+        reason=reason,
+    )
+
+
+def save_article(*, article: Article, by: AbstractBaseUser, expected_version: int | None) -> None:
+    """Save an edit, refusing it if someone else saved since `expected_version` was loaded."""
+    with transaction.atomic():
+        if article.pk is not None:
+            current = (
+                Article.objects.select_for_update()
+                .filter(pk=article.pk)
+                .values_list("version", flat=True)
+                .get()
+            )
+            if expected_version is not None and current != expected_version:
+                raise EditConflict(article, current)
+            article.version = current
+        else:
+            article.created_by = by if by.is_authenticated else None
+        adding = article.pk is None
+        article.save()
+        record(article=article, by=by, action="create" if adding else "edit")
+
+
+def move_to_trash(*, article: Article, by: AbstractBaseUser) -> None:
+    with transaction.atomic():
+        article.deleted_at = timezone.now()
+        article.save(update_fields=["deleted_at"])
+        record(article=article, by=by, action="trash")
+
+
+def restore_from_trash(*, article: Article, by: AbstractBaseUser) -> None:
+    with transaction.atomic():
+        article.deleted_at = None
+        article.save(update_fields=["deleted_at"])
+        record(article=article, by=by, action="restore")
+
+
+def purge(*, article: Article, by: AbstractBaseUser) -> None:
+    """Delete for good. Only from the trash, and only with the purge permission."""
+    if article.deleted_at is None:
+        raise WorkflowError("Move the article to the trash before deleting it for good.")
+    if not by.has_perm("articles.purge_article"):
+        raise WorkflowError("Only editors can delete articles for good.")
+    article.delete()
