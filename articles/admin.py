@@ -10,8 +10,16 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import workflow
-from .models import Article, ArticleActivity, Byline, ExpertQuote, RelatedLink, Status
+from . import preview, workflow
+from .models import (
+    Article,
+    ArticleActivity,
+    Byline,
+    ExpertQuote,
+    PreviewLink,
+    RelatedLink,
+    Status,
+)
 
 STATUS_COLOURS = {
     Status.DRAFT: "#5f6368",
@@ -262,6 +270,16 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_transition",
             ),
             path(
+                "<int:pk>/share-preview/",
+                self.admin_site.admin_view(self.share_preview_view),
+                name="articles_article_share_preview",
+            ),
+            path(
+                "<int:pk>/revoke-preview/<int:link_id>/",
+                self.admin_site.admin_view(self.revoke_preview_view),
+                name="articles_article_revoke_preview",
+            ),
+            path(
                 "<int:pk>/restore/",
                 self.admin_site.admin_view(self.restore_view),
                 name="articles_article_restore",
@@ -305,6 +323,48 @@ class ArticleAdmin(admin.ModelAdmin):
             return f"“{article.title}” is scheduled: it goes live on {when}."
         return f"“{article.title}” is now {article.get_status_display().lower()}."
 
+    def share_preview_view(self, request, pk: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article.objects.not_trashed(), pk=pk)
+        if not self.has_change_permission(request, article) and not request.user.has_perm(
+            "articles.review_article"
+        ):
+            raise PermissionDenied
+        try:
+            days = int(request.POST.get("days", "7"))
+            link = preview.share_preview(article=article, by=request.user, days=days)
+        except ValueError:
+            messages.error(
+                request, f"Choose how long the link works: 1 to {preview.MAX_DAYS} days."
+            )
+        else:
+            url = request.build_absolute_uri(link.get_absolute_url())
+            workflow.record(article=article, by=request.user, action="share preview")
+            messages.success(
+                request,
+                format_html(
+                    'Preview link (works without a login until {}): <a href="{}">{}</a>',
+                    timezone.localtime(link.expires_at).strftime("%d %b %Y, %H:%M %Z"),
+                    url,
+                    url,
+                ),
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def revoke_preview_view(self, request, pk: int, link_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        link = get_object_or_404(PreviewLink, pk=link_id, article_id=pk)
+        if not self.has_change_permission(request, link.article) and not request.user.has_perm(
+            "articles.review_article"
+        ):
+            raise PermissionDenied
+        preview.revoke_preview(link=link)
+        workflow.record(article=link.article, by=request.user, action="revoke preview")
+        messages.success(request, "The preview link no longer works.")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
     def restore_view(self, request, pk: int):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -336,6 +396,12 @@ class ArticleAdmin(admin.ModelAdmin):
                 in_trash=obj.deleted_at is not None,
                 may_restore=request.user.has_perm("articles.edit_any_article"),
                 may_purge=request.user.has_perm("articles.purge_article"),
+                may_share=self.has_change_permission(request, obj)
+                or request.user.has_perm("articles.review_article"),
+                preview_links=[
+                    (link, request.build_absolute_uri(link.get_absolute_url()))
+                    for link in obj.preview_links.active()
+                ],
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -516,3 +516,37 @@ class ArticleActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor or 'someone'} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self, at: datetime | None = None) -> PreviewLinkQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=at or timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A shareable, expiring link that shows an unpublished article to someone without a login.
+
+    The URL carries a signed token naming this row; the row decides whether it still works
+    (expiry, revocation), so a link can be withdrawn before it expires.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Preview of {self.article} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        from .preview import make_token  # avoids a cycle: preview imports this module
+
+        return reverse("articles:preview", kwargs={"token": make_token(self)})

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import signing
 from django.db.models import Prefetch
+from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
 from taggit.models import Tag
 
 from core.views import ArticleListPage, SlugObjectMixin
 
+from . import preview
 from .models import Article, Byline, ExpertQuote, RelatedLink, live_q
 from .rendering import finish_body
 
@@ -19,27 +22,28 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
 
     def get_slug_queryset(self):
         # Staff open drafts through this same view (preview); everyone else gets live() only.
-        return (
-            Article.objects.visible_to(self.request.user)
-            .select_related("primary_topic__parent")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                "tags",
-                "topics",
-                Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
-                Prefetch(
-                    "related_links",
-                    queryset=RelatedLink.objects.filter(
-                        live_q(prefix="to_article__")
-                    ).select_related("to_article__primary_topic"),
-                    to_attr="live_related_links",
+        return self.with_page_data(Article.objects.visible_to(self.request.user))
+
+    @staticmethod
+    def with_page_data(articles):
+        """Everything the page shows, in a fixed number of queries whatever the article holds."""
+        return articles.select_related("primary_topic__parent").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+            "topics",
+            Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
+            Prefetch(
+                "related_links",
+                queryset=RelatedLink.objects.filter(live_q(prefix="to_article__")).select_related(
+                    "to_article__primary_topic"
                 ),
-                Prefetch(
-                    "linked_articles",
-                    queryset=Article.objects.live().only("pk", "slug"),
-                    to_attr="live_linked_articles",
-                ),
-            )
+                to_attr="live_related_links",
+            ),
+            Prefetch(
+                "linked_articles",
+                queryset=Article.objects.live().only("pk", "slug"),
+                to_attr="live_linked_articles",
+            ),
         )
 
     def get_context_data(self, **kwargs):
@@ -77,6 +81,33 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
         if self.is_preview:
             response["X-Robots-Tag"] = "noindex, nofollow"
             response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class SharedPreviewView(ArticleDetailView):
+    """An unpublished article shown to an outside reviewer through a signed, expiring link."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            link = preview.link_for_token(kwargs["token"])
+        except signing.BadSignature:
+            return self._refusal(request, "This preview link is not valid.", status=400)
+        except preview.PreviewUnavailable as reason:
+            return self._refusal(request, str(reason), status=410)
+        self.object = self.with_page_data(Article.objects.all()).get(pk=link.article_id)
+        return super(SlugObjectMixin, self).dispatch(request, *args, **kwargs)
+
+    @property
+    def is_preview(self) -> bool:
+        return True
+
+    @staticmethod
+    def _refusal(request, message: str, *, status: int):
+        response = render(
+            request, "articles/preview_unavailable.html", {"message": message}, status=status
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
 
