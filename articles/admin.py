@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import preview, workflow
+from . import preview, revisions, workflow
 from .models import (
     Article,
     ArticleActivity,
@@ -241,6 +242,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # The revision is taken now that byline, quotes, links and tags are saved too.
+        revisions.record_revision(
+            article=form.instance, by=request.user, comment="Edited" if change else "Created"
+        )
         # Quotes and links are saved after the article, so the body is checked only now.
         for problem in form.instance.body_problems():
             messages.warning(request, problem)
@@ -268,6 +273,16 @@ class ArticleAdmin(admin.ModelAdmin):
                 "<int:pk>/transition/<slug:name>/",
                 self.admin_site.admin_view(self.transition_view),
                 name="articles_article_transition",
+            ),
+            path(
+                "<int:pk>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<int:pk>/revisions/<int:version_id>/restore/",
+                self.admin_site.admin_view(self.restore_revision_view),
+                name="articles_article_restore_revision",
             ),
             path(
                 "<int:pk>/share-preview/",
@@ -322,6 +337,64 @@ class ArticleAdmin(admin.ModelAdmin):
             when = timezone.localtime(article.publish_at).strftime("%d %b %Y, %H:%M %Z")
             return f"“{article.title}” is scheduled: it goes live on {when}."
         return f"“{article.title}” is now {article.get_status_display().lower()}."
+
+    def revisions_view(self, request, pk: int):
+        """Every revision (who, when, which action), and a diff between any two."""
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        versions = list(revisions.versions_of(article))
+        by_id = {v.pk: v for v in versions}
+        comparison = None
+        older_id, newer_id = request.GET.get("from", ""), request.GET.get("to", "")
+        if older_id or newer_id:
+            try:
+                older, newer = by_id[int(older_id)], by_id[int(newer_id)]
+            except (KeyError, ValueError):
+                messages.error(request, "Choose two revisions of this article to compare.")
+            else:
+                if older.revision.date_created > newer.revision.date_created:
+                    older, newer = newer, older
+                comparison = {
+                    "older": older,
+                    "newer": newer,
+                    "changes": revisions.diff(revisions.snapshot(older), revisions.snapshot(newer)),
+                }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": f"Revisions of “{article.title}”",
+            "versions": versions,
+            "comparison": comparison,
+            "may_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def restore_revision_view(self, request, pk: int, version_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(revisions.versions_of(article), pk=version_id)
+        try:
+            expected = int(request.POST.get("version", ""))
+        except ValueError:
+            expected = None
+        try:
+            revisions.restore_revision(
+                article=article, version=version, by=request.user, expected_version=expected
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
+        messages.success(
+            request,
+            "The revision was restored as a new revision; the previous text is still in the "
+            "history.",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
     def share_preview_view(self, request, pk: int):
         if request.method != "POST":

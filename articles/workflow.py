@@ -19,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from . import revisions
 from .models import Article, ArticleActivity, Status
 
 
@@ -182,6 +183,7 @@ def transition(
             locked.publish_at = timezone.now()
         locked.save()
         record(article=locked, by=by, action=name, from_status=from_status, reason=reason)
+        revisions.record_revision(article=locked, by=by, comment=chosen.label)
     return locked
 
 
