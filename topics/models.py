@@ -7,13 +7,6 @@ from django.urls import reverse
 from core.models import SlugHistoryMixin
 
 
-class TopicManager(models.Manager):
-    def get_queryset(self) -> models.QuerySet:
-        # __str__ and breadcrumbs show the parent; one level deep, so always joining it is cheap
-        # and keeps admin selects, filters and autocompletes free of a query per topic.
-        return super().get_queryset().select_related("parent")
-
-
 class Topic(SlugHistoryMixin, models.Model):
     """A cluster of articles on one subject; related reading follows topics first."""
 
@@ -45,13 +38,12 @@ class Topic(SlugHistoryMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
-    objects = TopicManager()
-
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+        # Name only: showing the parent here would cost a query per topic in every admin select.
+        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("topics:detail", kwargs={"slug": self.slug})
