@@ -186,7 +186,15 @@ class Article(SlugHistoryMixin, models.Model):
         help_text="The newest live article with this ticked leads the home page.",
     )
 
-    featured_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    featured_image = models.ImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+    )
+    # Stored on upload so pages can give width and height without opening the file.
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_alt = models.CharField(
         "image description",
         max_length=250,

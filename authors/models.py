@@ -35,8 +35,12 @@ class Author(SlugHistoryMixin, models.Model):
     photo = models.ImageField(
         upload_to="authors/",
         blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
         help_text="Optional square portrait. Without one, the author box shows an initial.",
     )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         "photo description",
         max_length=200,
