@@ -108,6 +108,12 @@ class ArticleAdminForm(forms.ModelForm):
             .first()
         )
         expected = cleaned.get("expected_version")
+        if expected is None:
+            raise ValidationError(
+                "This form is missing the version it was opened at, so it cannot be checked "
+                "against other people's changes. Reload the page and make your change again.",
+                code="missing_version",
+            )
         if current is not None and expected is not None and expected != current:
             raise ValidationError(
                 format_html(
@@ -226,6 +232,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
+        if obj is not None and obj.deleted_at is not None:
+            return False  # already in the trash: restore or purge it instead
         if obj is None or request.user.has_perm("articles.edit_any_article"):
             return True
         # Writers may bin their own drafts, nothing else.
@@ -453,6 +461,9 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         article = get_object_or_404(Article.objects.trashed(), pk=pk)
         try:
+            # Logged in Django's admin log first: the article's own activity goes with it.
+            if request.user.has_perm("articles.purge_article"):
+                self.log_deletions(request, Article.objects.filter(pk=article.pk))
             workflow.purge(article=article, by=request.user)
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
@@ -498,7 +509,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 f"for your role: {', '.join(refused[:10])}{'…' if len(refused) > 10 else ''}.",
             )
 
-    @admin.action(description="Submit selected for review")
+    @admin.action(description="Submit selected for review", permissions=["submit"])
     def submit_selected(self, request, queryset):
         self._bulk(request, queryset, "submit")
 
@@ -525,10 +536,17 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Delete selected for good (trash only)", permissions=["purge"])
     def purge_selected(self, request, queryset):
         purged = 0
-        for article in queryset.trashed():
+        trashed = queryset.trashed()
+        self.log_deletions(request, trashed)
+        for article in trashed:
             workflow.purge(article=article, by=request.user)
             purged += 1
         messages.success(request, f"Deleted {purged} article(s) for good.")
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("articles.submit_article") or request.user.has_perm(
+            "articles.publish_article"
+        )
 
     def has_review_permission(self, request):
         return request.user.has_perm("articles.review_article") or request.user.has_perm(

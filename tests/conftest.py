@@ -33,3 +33,27 @@ def superuser_client(client, db):
 def staff_viewer(db):
     """Staff with only the permission to view articles."""
     return UserFactory(is_staff=True, permissions=["articles.view_article"])
+
+
+@pytest.fixture
+def writer_user(db):
+    """Staff in the Writers group (from the roles migration)."""
+    from tests.factories import WRITERS, role_user
+
+    return role_user(WRITERS, username="writer")
+
+
+@pytest.fixture
+def editor_user(db):
+    """Staff in the Editors group (from the roles migration)."""
+    from tests.factories import EDITORS, role_user
+
+    return role_user(EDITORS, username="editor")
+
+
+@pytest.fixture
+def moderator_user(db):
+    """Staff in the Moderators group (from the roles migration)."""
+    from tests.factories import MODERATORS, role_user
+
+    return role_user(MODERATORS, username="moderator")

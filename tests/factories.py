@@ -156,3 +156,30 @@ class RelatedLinkFactory(DjangoModelFactory):
     from_article = factory.SubFactory(ArticleFactory)
     to_article = factory.SubFactory(ArticleFactory)
     lead_in = "For a deeper dive, read"
+
+
+# --- editorial roles and workflow states --------------------------------------------------
+
+WRITERS, EDITORS, MODERATORS = "Writers", "Editors", "Moderators"
+
+
+def role_user(role: str, **kwargs):
+    """A saved staff user in one of the groups the roles migration creates
+    (``WRITERS``, ``EDITORS`` or ``MODERATORS``)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def article_in(status: str, **kwargs) -> Article:
+    """An article in workflow state `status`.
+
+    Published, unpublished and archived ones keep FIXED_PUBLISH_AT (they were live once);
+    drafts, articles in review and returned ones have no publish time yet. Pass
+    ``created_by=user`` to make it that user's own article.
+    """
+    if status not in {Status.PUBLISHED, Status.UNPUBLISHED, Status.ARCHIVED}:
+        kwargs.setdefault("publish_at", None)
+    return ArticleFactory(status=status, **kwargs)

@@ -1,0 +1,116 @@
+"""The roles migration creates the editorial groups with exactly the permissions each role needs."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+
+from tests.factories import EDITORS, MODERATORS, WRITERS, role_user
+
+pytestmark = pytest.mark.django_db
+
+roles_migration = importlib.import_module("articles.migrations.0004_editorial_roles")
+
+
+def permissions_of(name: str) -> set[str]:
+    group = Group.objects.get(name=name)
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in group.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+def test_the_three_editorial_groups_exist():
+    names = set(Group.objects.values_list("name", flat=True))
+
+    assert {WRITERS, EDITORS, MODERATORS} <= names
+
+
+@pytest.mark.parametrize("name", [WRITERS, EDITORS, MODERATORS])
+def test_each_group_holds_exactly_the_permissions_the_migration_lists(name):
+    assert permissions_of(name) == set(roles_migration.ROLES[name])
+
+
+def test_writers_may_write_and_submit_but_not_publish_review_or_purge():
+    perms = permissions_of(WRITERS)
+
+    assert {
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.submit_article",
+    } <= perms
+    assert not perms & {
+        "articles.publish_article",
+        "articles.review_article",
+        "articles.purge_article",
+        "articles.edit_any_article",
+        "authors.change_author",
+        "topics.change_topic",
+    }
+
+
+def test_moderators_may_view_and_review_but_not_change_delete_or_purge():
+    perms = permissions_of(MODERATORS)
+
+    assert {"articles.view_article", "articles.review_article"} <= perms
+    assert not perms & {
+        "articles.add_article",
+        "articles.change_article",
+        "articles.delete_article",
+        "articles.purge_article",
+        "articles.publish_article",
+        "articles.edit_any_article",
+        "articles.submit_article",
+    }
+
+
+def test_editors_may_publish_purge_edit_anything_and_run_the_taxonomy():
+    perms = permissions_of(EDITORS)
+
+    assert {
+        "articles.publish_article",
+        "articles.review_article",
+        "articles.purge_article",
+        "articles.edit_any_article",
+        "articles.delete_article",
+        "authors.change_author",
+        "authors.change_expert",
+        "topics.change_topic",
+    } <= perms
+
+
+@pytest.mark.parametrize(
+    ("name", "granted", "withheld"),
+    [
+        (WRITERS, "articles.submit_article", "articles.publish_article"),
+        (MODERATORS, "articles.review_article", "articles.change_article"),
+        (EDITORS, "articles.purge_article", None),
+    ],
+)
+def test_a_member_of_the_group_holds_its_permissions(name, granted, withheld):
+    user = role_user(name)
+
+    assert user.has_perm(granted)
+    if withheld:
+        assert not user.has_perm(withheld)
+
+
+def test_running_the_roles_migration_again_changes_nothing():
+    before = {name: permissions_of(name) for name in roles_migration.ROLES}
+
+    roles_migration.create_roles(apps, schema_editor=None)
+
+    assert Group.objects.filter(name__in=roles_migration.ROLES).count() == 3
+    assert {name: permissions_of(name) for name in roles_migration.ROLES} == before
+
+
+def test_reversing_the_roles_migration_removes_the_groups():
+    roles_migration.remove_roles(apps, schema_editor=None)
+
+    assert not Group.objects.filter(name__in=[WRITERS, EDITORS, MODERATORS]).exists()
