@@ -59,6 +59,17 @@ class ArticleQuerySet(models.QuerySet):
             status=Status.PUBLISHED, publish_at__gt=at or timezone.now()
         )
 
+    def in_topic(self, topic) -> ArticleQuerySet:
+        """The topic's cluster: its primary articles, those listing it as a further topic, and
+        those whose primary topic is one of its subtopics."""
+        further = Article.topics.through.objects.filter(topic=topic).values("article_id")
+        return self.filter(
+            Q(primary_topic=topic) | Q(pk__in=further) | Q(primary_topic__parent=topic)
+        )
+
+    def by_author(self, author) -> ArticleQuerySet:
+        return self.filter(pk__in=Byline.objects.filter(author=author).values("article_id"))
+
     def owned_by(self, user: AbstractBaseUser) -> ArticleQuerySet:
         """Articles `user` started, or whose byline names the author profile linked to them."""
         return self.filter(

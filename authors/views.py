@@ -23,7 +23,7 @@ class AuthorDetailView(ArticleListPage):
         return Author.objects.prefetch_related("links")
 
     def get_articles(self):
-        return Article.objects.live().filter(bylines__author=self.object)
+        return Article.objects.live().by_author(self.object)
 
 
 class ExpertListView(ListView):

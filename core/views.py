@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
 from articles.models import Article
@@ -72,3 +74,15 @@ class HomeView(TemplateView):
             page_title=settings.DOSSIER["SITE_NAME"],
         )
         return context
+
+
+@require_GET
+def robots_txt(request) -> HttpResponse:
+    # The admin's address is left out on purpose: naming it here would advertise it.
+    lines = [
+        "User-agent: *",
+        "Disallow: " + reverse("articles:preview", kwargs={"token": "x"}).rsplit("x/", 1)[0],
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('core:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

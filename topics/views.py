@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db.models import Q
 from django.views.generic import ListView
 
 from articles.models import Article
@@ -26,12 +25,7 @@ class TopicDetailView(ArticleListPage):
 
     def get_articles(self):
         topic = self.object
-        in_cluster = (
-            Q(primary_topic=topic)
-            | Q(pk__in=Article.topics.through.objects.filter(topic=topic).values("article_id"))
-            | Q(primary_topic__parent=topic)
-        )
-        return Article.objects.live().filter(in_cluster).exclude(pk=topic.pillar_article_id)
+        return Article.objects.live().in_topic(topic).exclude(pk=topic.pillar_article_id)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -20,6 +20,7 @@ from django.urls import resolve, reverse
 
 from articles.models import Article, Status
 from authors.models import Author, Expert
+from core.sitemaps import SITEMAPS
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -128,6 +129,15 @@ def public_urls(site: Site) -> list[str]:
         site.expert.get_absolute_url(),
         *(reverse("articles:tag", kwargs={"slug": tag.slug}) for tag in site.live.tags.all()),
         site.live.get_absolute_url(),
+        reverse("core:robots"),
+        reverse("core:feed"),
+        reverse("core:feed_atom"),
+        reverse("topics:feed", kwargs={"slug": site.topic.slug}),
+        reverse("topics:feed_atom", kwargs={"slug": site.subtopic.slug}),
+        reverse("authors:feed", kwargs={"slug": site.author.slug}),
+        reverse("authors:feed_atom", kwargs={"slug": site.author.slug}),
+        reverse("core:sitemap"),
+        *(reverse("core:sitemap_section", kwargs={"section": name}) for name in SITEMAPS),
     ]
 
 

@@ -1,0 +1,136 @@
+"""RSS 2.0 and Atom feeds: the whole site, one topic, one author. All go through live()."""
+
+from __future__ import annotations
+
+import copy
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from authors.models import Author
+from topics.models import Topic
+
+from .models import Article, Byline
+
+FEED_SIZE = 20
+
+
+class ArticleFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def __call__(self, request, *args, **kwargs):
+        # One Feed instance serves every request; a per-request copy can hold the request
+        # (for absolute author URLs) without threads seeing each other's.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def title(self, obj=None) -> str:
+        return settings.DOSSIER["SITE_NAME"]
+
+    def description(self, obj=None) -> str:
+        return settings.DOSSIER["SITE_TAGLINE"]
+
+    def subtitle(self, obj=None) -> str:  # Atom's name for the description
+        return self.description(obj)
+
+    def link(self, obj=None) -> str:
+        return reverse("core:home")
+
+    def articles(self, obj):
+        return Article.objects.live()
+
+    def items(self, obj=None):
+        return (
+            self.articles(obj)
+            .select_related("primary_topic")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")), "tags"
+            )
+            .newest_first()[:FEED_SIZE]
+        )
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.standfirst
+
+    def item_pubdate(self, item: Article):
+        return item.publish_at
+
+    def item_updateddate(self, item: Article):
+        return max(d for d in (item.publish_at, item.updated_at) if d is not None)
+
+    def item_author_name(self, item: Article) -> str:
+        return ", ".join(b.author.name for b in item.bylines.all()) or None
+
+    def item_author_link(self, item: Article) -> str | None:
+        bylines = item.bylines.all()
+        if not bylines:
+            return None
+        return self.request.build_absolute_uri(bylines[0].author.get_absolute_url())
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [item.primary_topic.name, *(tag.name for tag in item.tags.all())]
+
+    def item_guid_is_permalink(self, item: Article) -> bool:
+        return True
+
+
+class AtomMixin:
+    feed_type = Atom1Feed
+
+
+class SiteFeed(ArticleFeed):
+    pass
+
+
+class SiteAtomFeed(AtomMixin, SiteFeed):
+    pass
+
+
+class TopicFeed(ArticleFeed):
+    def get_object(self, request, slug: str) -> Topic:
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, obj: Topic) -> str:
+        return f"{obj.name} — {settings.DOSSIER['SITE_NAME']}"
+
+    def description(self, obj: Topic) -> str:
+        return obj.description or f"New articles on {obj.name}."
+
+    def link(self, obj: Topic) -> str:
+        return obj.get_absolute_url()
+
+    def articles(self, obj: Topic):
+        return Article.objects.live().in_topic(obj)
+
+
+class TopicAtomFeed(AtomMixin, TopicFeed):
+    pass
+
+
+class AuthorFeed(ArticleFeed):
+    def get_object(self, request, slug: str) -> Author:
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj: Author) -> str:
+        return f"{obj.name} — {settings.DOSSIER['SITE_NAME']}"
+
+    def description(self, obj: Author) -> str:
+        return obj.short_bio or f"New articles by {obj.name}."
+
+    def link(self, obj: Author) -> str:
+        return obj.get_absolute_url()
+
+    def articles(self, obj: Author):
+        return Article.objects.live().by_author(obj)
+
+
+class AuthorAtomFeed(AtomMixin, AuthorFeed):
+    pass
