@@ -4,7 +4,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connection, models
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -24,6 +25,19 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
     UNPUBLISHED = "unpublished", "Unpublished"
     ARCHIVED = "archived", "Archived"
+
+
+def search_config() -> str:
+    return settings.DOSSIER["SEARCH_CONFIG"]
+
+
+def search_vector_expression() -> SearchVector:
+    config = search_config()
+    return (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("standfirst", weight="B", config=config)
+        + SearchVector("body_text", weight="C", config=config)
+    )
 
 
 def live_q(at: datetime | None = None, prefix: str = "") -> Q:
@@ -283,6 +297,9 @@ class Article(SlugHistoryMixin, models.Model):
 
     # Derived from `body` on every save (see articles/rendering.py); never edited by hand.
     body_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(editable=False, default="", help_text="Plain text for search.")
+    # PostgreSQL full-text index of title (A), standfirst (B) and body (C); see search.py.
+    search_vector = SearchVectorField(null=True, editable=False)
     toc = models.JSONField("table of contents", editable=False, default=list)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
@@ -331,21 +348,29 @@ class Article(SlugHistoryMixin, models.Model):
                 extra.update(self.DERIVED_FIELDS)
             kwargs["update_fields"] = {*update_fields, *extra}
         super().save(*args, **kwargs)
-        # The link table is derived from the body like body_html, so it is written with it;
-        # it needs the row's id, hence after the insert.
+        # The link table and the search vector are derived like body_html, so they are written
+        # with it; both need the row itself, hence after the insert.
         self.linked_articles.set([pk for pk in rendered.article_ids if pk != self.pk])
+        self.update_search_vector()
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def update_search_vector(self) -> None:
+        if connection.vendor != "postgresql":
+            return  # SQLite searches the text columns directly (see articles/search.py)
+        Article.objects.filter(pk=self.pk).update(search_vector=search_vector_expression())
+
     DERIVED_FIELDS = (
-        "body_html", "toc", "word_count", "reading_minutes", "body_quote_keys", "body_warnings",
+        "body_html", "body_text", "toc", "word_count", "reading_minutes", "body_quote_keys",
+        "body_warnings",
     )  # fmt: skip
 
     def render(self) -> rendering.RenderedBody:
         """Re-derive the stored HTML and its companions from `body`."""
         rendered = rendering.render_body(self.body, resolve_article=self._resolve_reference)
         self.body_html = rendered.html
+        self.body_text = rendered.text
         self.toc = rendered.toc
         self.word_count = rendered.word_count
         self.reading_minutes = rendering.reading_minutes(rendered.word_count)

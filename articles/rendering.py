@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 import nh3
@@ -61,6 +62,7 @@ ArticleResolver = Callable[[str], "int | None"]
 @dataclass
 class RenderedBody:
     html: str
+    text: str = ""
     toc: list[dict[str, str]] = field(default_factory=list)
     word_count: int = 0
     article_ids: list[int] = field(default_factory=list)
@@ -95,9 +97,11 @@ def render_body(source: str, *, resolve_article: ArticleResolver) -> RenderedBod
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    words = re.findall(r"\w+(?:['’-]\w+)*", strip_tags(html))
+    text = re.sub(r"\s+", " ", unescape(strip_tags(html))).strip()
+    words = re.findall(r"\w+(?:['’-]\w+)*", text)
     return RenderedBody(
         html=html,
+        text=text,
         toc=toc,
         word_count=len(words),
         article_ids=list(dict.fromkeys(env["article_ids"])),

@@ -22,6 +22,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("preview/<str:token>/", views.SharedPreviewView.as_view(), name="preview"),
     path("tags/<tagslug:slug>/", views.TagDetailView.as_view(), name="tag"),
 ]

@@ -5,12 +5,13 @@ from django.core import signing
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils.functional import cached_property
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from core.views import ArticleListPage, SlugObjectMixin
 
-from . import preview
+from . import preview, search
+from .forms import SearchForm
 from .models import Article, Byline, ExpertQuote, RelatedLink, live_q
 from .rendering import finish_body
 
@@ -117,3 +118,26 @@ class TagDetailView(ArticleListPage):
 
     def get_articles(self):
         return Article.objects.live().filter(tags=self.object)
+
+
+class SearchView(ListView):
+    template_name = "articles/search.html"
+    context_object_name = "results"
+    paginate_by = 10
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET or None)
+        self.query = self.form.query()
+        articles = search.search_articles(self.query, self.form.filters())
+        return articles.select_related("primary_topic").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["results"]:
+            article.snippet = search.snippet_html(article, self.query)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context.update(form=self.form, query=self.query, querystring=params.urlencode())
+        return context

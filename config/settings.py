@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "taggit",
     "reversion",
     "core",
@@ -195,6 +196,8 @@ DOSSIER = {
         "key-point": "Key Point",
         "warning": "Caution",
     },
+    # PostgreSQL text search configuration (stemming language) for article search.
+    "SEARCH_CONFIG": os.environ.get("SEARCH_CONFIG", "english"),
     "WORDS_PER_MINUTE": int(os.environ.get("WORDS_PER_MINUTE", "230")),
     "RELATED_ARTICLES_COUNT": int(os.environ.get("RELATED_ARTICLES_COUNT", "4")),
     "ARTICLES_PER_PAGE": int(os.environ.get("ARTICLES_PER_PAGE", "12")),

@@ -9,7 +9,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import resolve, reverse
 
 from articles import feeds
-from articles.views import ArticleDetailView, SharedPreviewView, TagDetailView
+from articles.views import ArticleDetailView, SearchView, SharedPreviewView, TagDetailView
 from authors.views import AuthorDetailView, AuthorListView, ExpertDetailView, ExpertListView
 from core.views import HomeView, robots_txt
 from tests.factories import ArticleFactory, AuthorFactory, ExpertFactory, TopicFactory
@@ -30,6 +30,7 @@ ROUTES = [
     ("articles:preview", {"token": "eyJsIjoxfQ:1abc:x-y_z"}, "/preview/eyJsIjoxfQ:1abc:x-y_z/",
      SharedPreviewView),
     ("core:robots", {}, "/robots.txt", robots_txt),
+    ("articles:search", {}, "/search/", SearchView),
     ("core:feed", {}, "/feeds/articles/", feeds.SiteFeed),
     ("core:feed_atom", {}, "/feeds/articles/atom/", feeds.SiteAtomFeed),
     ("topics:feed", {"slug": "iran"}, "/topics/iran/feed/", feeds.TopicFeed),

@@ -1,0 +1,124 @@
+"""Article search: PostgreSQL full-text search when available, a simpler search on SQLite.
+
+Both return live articles only, best match first, with a highlighted snippet. Snippets are
+built with control characters as highlight markers and escaped in Python afterwards, so nothing
+from an article's text reaches the page unescaped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Article, search_config
+
+MAX_QUERY_LENGTH = 200
+START, STOP = "\x02", "\x03"
+SNIPPET_WORDS = 35
+
+
+def clean_query(raw: str | None) -> str:
+    """What we search for: printable text, spaces folded, at most MAX_QUERY_LENGTH characters."""
+    text = "".join(ch for ch in (raw or "") if ch.isprintable() or ch.isspace())
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+@dataclass
+class SearchFilters:
+    topic_id: int | None = None
+    author_id: int | None = None
+
+
+def search_articles(query: str, filters: SearchFilters | None = None) -> QuerySet[Article]:
+    """Live articles matching `query`, best first, each with a `snippet_raw` annotation."""
+    filters = filters or SearchFilters()
+    articles = Article.objects.live()
+    if filters.topic_id:
+        articles = articles.in_topic(filters.topic_id)
+    if filters.author_id:
+        articles = articles.by_author(filters.author_id)
+    if not query:
+        return articles.none()
+    if connection.vendor == "postgresql":
+        return _postgres(articles, query)
+    return _simple(articles, query)
+
+
+def _postgres(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    config = search_config()
+    search = SearchQuery(query, search_type="websearch", config=config)
+    return (
+        articles.filter(search_vector=search)
+        .annotate(
+            rank=SearchRank(F("search_vector"), search),
+            snippet_raw=SearchHeadline(
+                "body_text",
+                search,
+                config=config,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-publish_at", "-pk")
+    )
+
+
+def _simple(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """SQLite: every word must appear somewhere; title hits rank above standfirst above body."""
+    words = query.split()[:10]
+    for word in words:
+        articles = articles.filter(
+            Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body_text__icontains=word)
+        )
+    first = words[0]
+    return articles.annotate(
+        rank=Case(
+            When(title__icontains=first, then=Value(3)),
+            When(standfirst__icontains=first, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        snippet_raw=F("body_text"),
+    ).order_by("-rank", "-publish_at", "-pk")
+
+
+def snippet_html(article: Article, query: str) -> SafeString:
+    """The article's snippet, escaped, with the matched words in <mark>."""
+    raw = getattr(article, "snippet_raw", "") or article.standfirst
+    if START not in raw:
+        raw = _mark_words(_excerpt(raw, query), query)
+    html = escape(raw).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(html)  # escaped above; only our own <mark> tags are added
+
+
+def _excerpt(text: str, query: str) -> str:
+    """About SNIPPET_WORDS words around the first word of the query found in `text`."""
+    words = text.split()
+    lowered = [w.lower() for w in words]
+    at = 0
+    for term in query.lower().split():
+        at = next((i for i, w in enumerate(lowered) if term in w), None)
+        if at is not None:
+            break
+    at = at or 0
+    start = max(0, at - 10)
+    excerpt = " ".join(words[start : start + SNIPPET_WORDS])
+    return ("… " if start else "") + excerpt + (" …" if start + SNIPPET_WORDS < len(words) else "")
+
+
+def _mark_words(text: str, query: str) -> str:
+    terms = sorted({t for t in query.split() if len(t) > 1}, key=len, reverse=True)
+    if not terms:
+        return text
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    return pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text)

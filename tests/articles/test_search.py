@@ -1,0 +1,130 @@
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from articles.models import Article, Status
+from articles.search import MAX_QUERY_LENGTH, SearchFilters, clean_query, search_articles
+from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("articles:search")
+
+
+@pytest.fixture
+def corpus():
+    """A title hit, a standfirst hit and a body hit for "caspian", plus hidden ones."""
+    return {
+        "title": ArticleFactory(title="Caspian shipping lanes", body="## A\n\nRoutes."),
+        "standfirst": ArticleFactory(
+            title="Trade routes", standfirst="Ports along the Caspian coast.", body="Text."
+        ),
+        "body": ArticleFactory(
+            title="Rail links", body="## Rail\n\nFreight reaches the Caspian by rail."
+        ),
+        "draft": ArticleFactory(title="Caspian draft", status=Status.DRAFT),
+        "unrelated": ArticleFactory(title="Drone programme", body="Nothing about the sea."),
+    }
+
+
+def test_title_hit_outranks_standfirst_hit_outranks_body_hit(corpus):
+    found = list(search_articles("caspian"))
+
+    assert found == [corpus["title"], corpus["standfirst"], corpus["body"]]
+
+
+def test_drafts_are_never_returned(corpus):
+    assert corpus["draft"] not in search_articles("caspian draft")
+    assert corpus["draft"] not in search_articles("draft")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL's")
+def test_postgresql_search_matches_word_forms():
+    article = ArticleFactory(title="Sanctioned shipments", body="The ships were inspected.")
+
+    assert article in search_articles("shipment")
+    assert article in search_articles("inspecting")
+
+
+def test_filters_narrow_by_topic_and_author(corpus):
+    topic = TopicFactory()
+    author = AuthorFactory()
+    in_topic = ArticleFactory(title="Caspian energy", primary_topic=topic)
+    by_author = ArticleFactory(title="Caspian diplomacy", authors=[author])
+
+    assert list(search_articles("caspian", SearchFilters(topic_id=topic.pk))) == [in_topic]
+    assert list(search_articles("caspian", SearchFilters(author_id=author.pk))) == [by_author]
+
+
+def test_search_page_shows_ranked_results_with_highlighted_snippets(client, corpus):
+    response = client.get(SEARCH, {"q": "caspian"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "3 results" in html
+    assert html.index("Caspian shipping lanes") < html.index("Rail links")
+    assert "<mark>Caspian</mark>" in html or "<mark>caspian</mark>" in html
+    assert "Caspian draft" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "<script>alert(1)</script>",
+        '" onmouseover="alert(1)',
+        "x" * 5000,
+        "caspian\x00",
+        "%s %d {0}",
+        "' OR 1=1 --",
+        "\u202ecaspian\u200b",
+        "!!! & | ( :*",
+    ],
+)
+def test_any_query_answers_a_normal_page_with_nothing_unescaped(client, corpus, query):
+    response = client.get(SEARCH, {"q": query})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in html
+    assert 'onmouseover="alert(1)' not in html
+
+
+def test_bad_filter_values_are_ignored_not_errors(client, corpus):
+    response = client.get(SEARCH, {"q": "caspian", "topic": "abc", "author": "999999"})
+
+    assert response.status_code == 200
+    assert "3 results" in response.content.decode()
+
+
+def test_page_beyond_the_results_is_404(client, corpus):
+    assert client.get(SEARCH, {"q": "caspian", "page": "9"}).status_code == 404
+
+
+def test_pagination_keeps_the_query(client):
+    for n in range(12):
+        ArticleFactory(title=f"Caspian note {n}")
+
+    html = client.get(SEARCH, {"q": "caspian"}).content.decode()
+
+    assert "q=caspian&amp;page=2" in html
+
+
+def test_clean_query_folds_space_drops_control_characters_and_caps_length():
+    assert clean_query("  iran \t\n russia\x00 ") == "iran russia"
+    assert len(clean_query("y" * 1000)) == MAX_QUERY_LENGTH
+
+
+def test_rebuild_search_index_restores_missing_search_data(corpus):
+    Article.objects.update(body_text="", search_vector=None)
+
+    call_command("rebuild_search_index")
+
+    assert not Article.objects.filter(body_text="").exclude(body="").exists()
+    assert list(search_articles("caspian")) == [
+        corpus["title"],
+        corpus["standfirst"],
+        corpus["body"],
+    ]
