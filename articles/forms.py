@@ -19,9 +19,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}
-        )
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs.update({"maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"})
 
     def query(self) -> str:
         return clean_query(self.data.get("q"))
