@@ -32,6 +32,19 @@ STATUS_COLOURS = {
 }
 
 
+MISSING_VERSION = (
+    "This request did not say which version of the article it was made from, so it could not "
+    "be checked against other people's changes. Reload the page and try again."
+)
+
+
+def _posted_version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
     extra = 0
@@ -321,10 +334,10 @@ class ArticleAdmin(admin.ModelAdmin):
         article = get_object_or_404(Article, pk=pk)
         if not self.has_view_permission(request, article):
             raise PermissionDenied
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
+        version = _posted_version(request)
+        if version is None:
+            messages.error(request, MISSING_VERSION)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         try:
             article = workflow.transition(
                 article=article,
@@ -386,10 +399,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         version = get_object_or_404(revisions.versions_of(article), pk=version_id)
-        try:
-            expected = int(request.POST.get("version", ""))
-        except ValueError:
-            expected = None
+        expected = _posted_version(request)
+        if expected is None:
+            messages.error(request, MISSING_VERSION)
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
         try:
             revisions.restore_revision(
                 article=article, version=version, by=request.user, expected_version=expected

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import reversion
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 from reversion.models import Version
 from taggit.models import Tag
 
@@ -179,6 +180,12 @@ def restore_revision(
             raise workflow.WorkflowError(
                 "The revision's primary topic no longer exists; choose a topic and save instead."
             )
+        old_authors = {row["author_id"] for row in _children(version, Byline)}
+        if not Author.objects.filter(pk__in=old_authors).exists():
+            raise workflow.WorkflowError(
+                "None of the revision's authors exist any more, so it cannot be restored; "
+                "edit the article instead."
+            )
         if Article.objects.exclude(pk=article.pk).filter(slug=article.slug).exists():
             raise workflow.WorkflowError(
                 f"Another article now uses the address “{article.slug}”; it cannot be restored."
@@ -187,7 +194,7 @@ def restore_revision(
         article.topics.set(Topic.objects.filter(pk__in=data.get("topics", [])))
         _restore_children(article, version)
         article.save()  # render again: quotes and links are back in place
-        date = version.revision.date_created
+        date = timezone.localtime(version.revision.date_created)
         workflow.record(
             article=article, by=by, action="restore revision", reason=f"Revision of {date:%c}"
         )

@@ -107,6 +107,13 @@ def change_url(article: Article) -> str:
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
+def current_version(article: Article | int, **data) -> dict:
+    """A transition POST as the admin's buttons send it: with the version on the page."""
+    pk = article if isinstance(article, int) else article.pk
+    version = Article.objects.filter(pk=pk).values_list("version", flat=True).first()
+    return {**data, "version": "" if version is None else str(version)}
+
+
 def transition_url(article: Article | int, name: str) -> str:
     pk = article if isinstance(article, int) else article.pk
     return reverse("admin:articles_article_transition", args=[pk, name])
@@ -321,7 +328,9 @@ def test_transition_by_direct_post_per_role(
     article = writers_article(writer_user, source)
     reason = REASON if name == "return" else ""
 
-    response = logged_in(user).post(transition_url(article, name), {"reason": reason})
+    response = logged_in(user).post(
+        transition_url(article, name), current_version(article, reason=reason)
+    )
 
     assert response.status_code == 302
     assert response["Location"] == change_url(article)
@@ -350,7 +359,7 @@ def test_writer_cannot_submit_someone_elses_draft(client, writer_user):
     article = writers_article(UserFactory(is_staff=True), Status.DRAFT)
     client.force_login(writer_user)
 
-    response = client.post(transition_url(article, "submit"))
+    response = client.post(transition_url(article, "submit"), current_version(article))
 
     assert reloaded(article).status == Status.DRAFT
     assert messages_of(response, constants.ERROR)
@@ -362,7 +371,9 @@ def test_moderator_returns_with_a_reason_and_the_writer_sees_it_returned(
     article = writers_article(writer_user, Status.IN_REVIEW)
     client.force_login(moderator_user)
 
-    response = client.post(transition_url(article, "return"), {"reason": REASON})
+    response = client.post(
+        transition_url(article, "return"), current_version(article, reason=REASON)
+    )
 
     assert reloaded(article).status == Status.RETURNED
     assert messages_of(response, constants.SUCCESS) == [
@@ -376,7 +387,7 @@ def test_return_without_a_reason_is_refused_in_the_admin(client, writer_user, mo
     article = writers_article(writer_user, Status.IN_REVIEW)
     client.force_login(moderator_user)
 
-    response = client.post(transition_url(article, "return"), {"reason": "  "})
+    response = client.post(transition_url(article, "return"), current_version(article, reason="  "))
 
     assert reloaded(article).status == Status.IN_REVIEW
     [error] = messages_of(response, constants.ERROR)
@@ -387,7 +398,7 @@ def test_moderator_approval_publishes_now(client, frozen_now, writer_user, moder
     article = writers_article(writer_user, Status.IN_REVIEW)
     client.force_login(moderator_user)
 
-    response = client.post(transition_url(article, "approve"))
+    response = client.post(transition_url(article, "approve"), current_version(article))
 
     after = reloaded(article)
     assert (after.status, after.publish_at) == (Status.PUBLISHED, frozen_now)
@@ -578,7 +589,7 @@ def test_unknown_transition_name_is_an_error_message_not_a_crash(client, editor_
     article = article_in(Status.DRAFT)
     client.force_login(editor_user)
 
-    response = client.post(transition_url(article, "teleport"))
+    response = client.post(transition_url(article, "teleport"), current_version(article))
 
     assert response.status_code == 302
     assert messages_of(response, constants.ERROR) == [
@@ -605,7 +616,7 @@ def test_staff_without_article_permissions_cannot_transition(client):
     article = article_in(Status.IN_REVIEW)
     client.force_login(UserFactory(is_staff=True))
 
-    response = client.post(transition_url(article, "approve"))
+    response = client.post(transition_url(article, "approve"), current_version(article))
 
     assert response.status_code == 403
     assert reloaded(article).status == Status.IN_REVIEW
@@ -614,7 +625,7 @@ def test_staff_without_article_permissions_cannot_transition(client):
 def test_anonymous_transition_goes_to_the_login_page(client):
     article = article_in(Status.IN_REVIEW)
 
-    response = client.post(transition_url(article, "approve"))
+    response = client.post(transition_url(article, "approve"), current_version(article))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
@@ -626,7 +637,7 @@ def test_transition_on_a_trashed_article_is_refused(client, editor_user):
     workflow.move_to_trash(article=article, by=editor_user)
     client.force_login(editor_user)
 
-    response = client.post(transition_url(article, "approve"))
+    response = client.post(transition_url(article, "approve"), current_version(article))
 
     assert reloaded(article).status == Status.IN_REVIEW
     assert messages_of(response, constants.ERROR)
@@ -992,3 +1003,12 @@ def test_purging_leaves_an_entry_in_the_admin_log(editor_user, writer_user):
     entry = LogEntry.objects.get(action_flag=DELETION, object_id=str(article.pk))
     assert entry.user == editor_user
     assert entry.object_repr == "Gone for good"
+
+
+def test_transition_post_without_a_version_is_refused(editor_user, writer_user):
+    article = writers_article(writer_user, Status.IN_REVIEW)
+
+    response = logged_in(editor_user).post(transition_url(article, "approve"), follow=True)
+
+    assert any("did not say which version" in m for m in messages_of(response))
+    assert reloaded(article).status == Status.IN_REVIEW
