@@ -14,13 +14,40 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from authors.models import Author
 from topics.models import Topic
 
-from .models import Article, Byline
+from .models import Article, Byline, ExpertQuote
+from .rendering import finish_body
 
 FEED_SIZE = 20
 
 
+class FullContentRss(Rss201rev2Feed):
+    """RSS 2.0 with the article body in content:encoded when the feed carries full content."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": CONTENT_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
+
+
+class FullContentAtom(Atom1Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+
+
+def full_content() -> bool:
+    return settings.DOSSIER["FEED_FULL_CONTENT"]
+
+
 class ArticleFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = FullContentRss
 
     def __call__(self, request, *args, **kwargs):
         # One Feed instance serves every request; a per-request copy can hold the request
@@ -45,14 +72,38 @@ class ArticleFeed(Feed):
         return Article.objects.live()
 
     def items(self, obj=None):
-        return (
+        articles = (
             self.articles(obj)
             .select_related("primary_topic")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")), "tags"
             )
-            .newest_first()[:FEED_SIZE]
+            .newest_first()
         )
+        if full_content():
+            articles = articles.prefetch_related(
+                Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
+                Prefetch(
+                    "linked_articles",
+                    queryset=Article.objects.live().only("pk", "slug"),
+                    to_attr="live_linked_articles",
+                ),
+            )
+        return articles[:FEED_SIZE]
+
+    def item_extra_kwargs(self, item: Article) -> dict:
+        if not full_content():
+            return {}
+        # Same finishing as the article page: only live links, quotes placed; URLs absolute.
+        body = finish_body(
+            item.body_html,
+            live_urls={
+                a.pk: self.request.build_absolute_uri(a.get_absolute_url())
+                for a in item.live_linked_articles
+            },
+            quotes={quote.key: quote for quote in item.quotes.all()},
+        )
+        return {"content": str(body)}
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -83,7 +134,7 @@ class ArticleFeed(Feed):
 
 
 class AtomMixin:
-    feed_type = Atom1Feed
+    feed_type = FullContentAtom
 
 
 class SiteFeed(ArticleFeed):

@@ -198,6 +198,8 @@ DOSSIER = {
     },
     # PostgreSQL text search configuration (stemming language) for article search.
     "SEARCH_CONFIG": os.environ.get("SEARCH_CONFIG", "english"),
+    # Feeds carry each article's full body as well as its summary.
+    "FEED_FULL_CONTENT": env_bool("FEED_FULL_CONTENT", default=False),
     "WORDS_PER_MINUTE": int(os.environ.get("WORDS_PER_MINUTE", "230")),
     "RELATED_ARTICLES_COUNT": int(os.environ.get("RELATED_ARTICLES_COUNT", "4")),
     "ARTICLES_PER_PAGE": int(os.environ.get("ARTICLES_PER_PAGE", "12")),
