@@ -5,6 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -13,6 +14,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from core import images
 from core.models import SlugHistory, SlugHistoryMixin
 
 from . import rendering
@@ -220,6 +222,8 @@ class Article(SlugHistoryMixin, models.Model):
     # Stored on upload so pages can give width and height without opening the file.
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # WebP widths and the share card, made once per uploaded image (see core/images.py).
+    featured_image_renditions = models.JSONField(editable=False, default=dict)
     featured_image_alt = models.CharField(
         "image description",
         max_length=250,
@@ -337,6 +341,7 @@ class Article(SlugHistoryMixin, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         rendered = self.render()
+        self.refresh_image_renditions()
         if not self._state.adding and kwargs.get("update_fields") is None:
             self.version += 1
         if self.status == Status.PUBLISHED and self.publish_at is None:
@@ -344,6 +349,8 @@ class Article(SlugHistoryMixin, models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             extra = {"publish_at"} if "status" in update_fields else set()
+            if "featured_image" in update_fields:
+                extra.add("featured_image_renditions")
             if "body" in update_fields:
                 extra.update(self.DERIVED_FIELDS)
             kwargs["update_fields"] = {*update_fields, *extra}
@@ -355,6 +362,31 @@ class Article(SlugHistoryMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    IMAGE_WIDTHS = (480, 800, 1200, 1600)
+
+    def refresh_image_renditions(self) -> None:
+        """Make renditions when the featured image is new or replaced; forget them when removed."""
+        if not self.featured_image:
+            self.featured_image_renditions = {}
+        elif self.featured_image_renditions.get("source") != self.featured_image.name:
+            if not self.featured_image._committed:
+                # A fresh upload is written first so renditions are named after its final path.
+                self.featured_image.save(self.featured_image.name, self.featured_image, save=False)
+            self.featured_image_renditions = images.make_renditions(
+                self.featured_image, widths=self.IMAGE_WIDTHS, share=True
+            )
+
+    @property
+    def share_image_url(self) -> str:
+        name = self.featured_image_renditions.get("share")
+        if name:
+            return default_storage.url(name)
+        return self.featured_image.url if self.featured_image else ""
+
+    @property
+    def featured_image_srcset(self) -> str:
+        return images.srcset(self.featured_image_renditions)
 
     def update_search_vector(self) -> None:
         if connection.vendor != "postgresql":

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.urls import reverse
 
+from core import images
 from core.models import SlugHistoryMixin
 
 
@@ -41,6 +43,7 @@ class Author(SlugHistoryMixin, models.Model):
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_renditions = models.JSONField(editable=False, default=dict)
     photo_alt = models.CharField(
         "photo description",
         max_length=200,
@@ -66,8 +69,30 @@ class Author(SlugHistoryMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_photo_renditions()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    PHOTO_WIDTHS = (72, 144, 120, 240)
+
+    def refresh_photo_renditions(self) -> None:
+        if not self.photo:
+            self.photo_renditions = {}
+        elif self.photo_renditions.get("source") != self.photo.name:
+            if not self.photo._committed:
+                self.photo.save(self.photo.name, self.photo, save=False)
+            self.photo_renditions = images.make_renditions(self.photo, widths=self.PHOTO_WIDTHS)
+
+    def photo_url(self, width: int) -> str:
+        """The smallest rendition at least `width` pixels wide, else the original."""
+        widths = sorted(int(w) for w in self.photo_renditions.get("widths", {}))
+        fitting = [w for w in widths if w >= width]
+        if fitting:
+            return default_storage.url(self.photo_renditions["widths"][str(fitting[0])])
+        return self.photo.url if self.photo else ""
 
     @property
     def initial(self) -> str:

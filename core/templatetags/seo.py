@@ -119,7 +119,7 @@ def article_jsonld(context, article, bylines, tags) -> SafeString:
         "wordCount": article.word_count,
     }
     if article.featured_image:
-        data["image"] = [request.build_absolute_uri(article.featured_image.url)]
+        data["image"] = [request.build_absolute_uri(article.share_image_url)]
     else:
         data["image"] = [logo_url(request)]
     return _script(data)
@@ -148,3 +148,9 @@ def absolute_url(context, url: str) -> str:
 @register.simple_tag(takes_context=True)
 def site_logo_url(context) -> str:
     return logo_url(context["request"])
+
+
+@register.simple_tag
+def author_photo(author, size: int, density: int = 1) -> str:
+    """URL of the author's photo rendition for a `size`-pixel box at `density`× pixels."""
+    return author.photo_url(int(size) * int(density))

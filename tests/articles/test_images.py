@@ -49,3 +49,84 @@ def test_author_box_shows_photo_instead_of_initial(client):
 
     assert 'alt="Nadia Quill" width="72" height="72"' in html
     assert "avatar--initial" not in html
+
+
+def open_stored(name: str) -> Image.Image:
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name) as handle:
+        image = Image.open(handle)
+        image.load()
+    return image
+
+
+def test_renditions_are_made_once_at_upload_without_upscaling():
+    article = ArticleFactory(featured_image=png(1000, 500), featured_image_alt="x")
+
+    widths = article.featured_image_renditions["widths"]
+    assert sorted(map(int, widths)) == [480, 800, 1000]
+    assert open_stored(widths["480"]).size == (480, 240)
+    assert open_stored(widths["480"]).format == "WEBP"
+    assert open_stored(article.featured_image_renditions["share"]).size == (1200, 630)
+
+
+def test_saving_again_does_not_remake_renditions(monkeypatch):
+    article = ArticleFactory(featured_image=png(640, 360), featured_image_alt="x")
+    monkeypatch.setattr(
+        "core.images.make_renditions", lambda *a, **k: pytest.fail("remade renditions")
+    )
+
+    article.title = "New title"
+    article.save()
+
+
+def test_replacing_the_image_remakes_renditions_and_removing_it_clears_them():
+    article = ArticleFactory(featured_image=png(640, 360), featured_image_alt="x")
+    first = article.featured_image_renditions["source"]
+
+    article.featured_image = png(900, 900)
+    article.save()
+    assert article.featured_image_renditions["source"] != first
+    assert "900" in article.featured_image_renditions["widths"]
+
+    article.featured_image = None
+    article.save()
+    assert article.featured_image_renditions == {}
+
+
+def test_an_unreadable_image_file_saves_without_renditions():
+    broken = SimpleUploadedFile("broken.png", b"not an image", content_type="image/png")
+    article = ArticleFactory.build(featured_image=broken, featured_image_alt="x")
+    # Bypass the image field's dimension reading, as a file swapped on storage would.
+    article.featured_image_width = article.featured_image_height = None
+    article.primary_topic.save()
+    article.primary_topic_id = article.primary_topic.pk
+    type(article).featured_image.field.update_dimension_fields = lambda *a, **k: None
+    try:
+        article.save()
+    finally:
+        del type(article).featured_image.field.update_dimension_fields
+
+    assert article.featured_image_renditions == {}
+
+
+def test_article_page_offers_webp_srcset_and_a_share_card(client):
+    article = ArticleFactory(featured_image=png(1600, 900), featured_image_alt="Harbour")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert '<source type="image/webp" srcset="' in html
+    assert "-480.webp 480w" in html and "-1600.webp 1600w" in html
+    assert 'sizes="' in html
+    assert '-share.jpg">' in html  # og:image
+    assert '<meta property="og:image:width" content="1200">' in html
+
+
+def test_author_photo_has_small_renditions_and_a_2x_source(client):
+    author = AuthorFactory(name="Nadia Quill", photo=png(600, 600), photo_alt="Nadia Quill")
+    article = ArticleFactory(authors=[author])
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "-72.webp" in html
+    assert "-144.webp 2x" in html

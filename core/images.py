@@ -1,0 +1,75 @@
+"""Image renditions, made once when an image is saved and stored next to it.
+
+Pillow directly rather than a thumbnail library: Dossier needs a handful of fixed sizes known in
+advance (responsive widths, avatars, a 1200×630 share card), made at upload time and never at
+request time, and stored through Django's storage API so they land on object storage like the
+originals. That is a few dozen lines; a library would add template-time generation and its own
+cache tables that we would then have to keep in step across hosts.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+log = logging.getLogger(__name__)
+
+SHARE_SIZE = (1200, 630)
+
+
+def _open(field_file) -> Image.Image | None:
+    try:
+        field_file.open("rb")
+        try:
+            image = Image.open(field_file)
+            image.load()
+        finally:
+            field_file.close()
+    except (OSError, UnidentifiedImageError, ValueError) as error:
+        log.warning("Cannot make renditions of %s: %s", field_file.name, error)
+        return None
+    image = ImageOps.exif_transpose(image)
+    return image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
+
+
+def _save(image: Image.Image, name: str, fmt: str) -> str:
+    buffer = BytesIO()
+    if fmt == "JPEG":
+        image.convert("RGB").save(buffer, fmt, quality=85, optimize=True, progressive=True)
+    else:
+        image.save(buffer, fmt, quality=80, method=4)
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def make_renditions(field_file, *, widths: tuple[int, ...], share: bool = False) -> dict:
+    """WebP copies of `field_file` at each width no wider than the original, and optionally a
+    1200×630 JPEG share card. Returns {"source", "widths": {w: name}, "share": name} or {}."""
+    image = _open(field_file)
+    if image is None:
+        return {}
+    stem, _ = posixpath.splitext(field_file.name)
+    base = posixpath.join(posixpath.dirname(stem), "renditions", posixpath.basename(stem))
+    made: dict = {"source": field_file.name, "widths": {}}
+    # Never upscale: widths beyond the original collapse into one at the original's width.
+    for width in sorted({min(w, image.width) for w in widths}):
+        height = max(1, round(image.height * width / image.width))
+        resized = image.resize((width, height), Image.Resampling.LANCZOS)
+        made["widths"][str(width)] = _save(resized, f"{base}-{width}.webp", "WEBP")
+    if share:
+        card = ImageOps.fit(image, SHARE_SIZE, Image.Resampling.LANCZOS)
+        made["share"] = _save(card, f"{base}-share.jpg", "JPEG")
+    return made
+
+
+def srcset(renditions: dict) -> str:
+    return ", ".join(
+        f"{default_storage.url(name)} {width}w"
+        for width, name in sorted(renditions.get("widths", {}).items(), key=lambda i: int(i[0]))
+    )
