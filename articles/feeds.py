@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from authors.models import Author
+from core.models import SiteSettings
 from topics.models import Topic
 
 from .models import Article, Byline, ExpertQuote
@@ -54,13 +55,14 @@ class ArticleFeed(Feed):
         # (for absolute author URLs) without threads seeing each other's.
         feed = copy.copy(self)
         feed.request = request
+        feed.site = SiteSettings.current()
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def title(self, obj=None) -> str:
-        return settings.DOSSIER["SITE_NAME"]
+        return self.site.site_name
 
     def description(self, obj=None) -> str:
-        return settings.DOSSIER["SITE_TAGLINE"]
+        return self.site.tagline
 
     def subtitle(self, obj=None) -> str:  # Atom's name for the description
         return self.description(obj)
@@ -150,7 +152,7 @@ class TopicFeed(ArticleFeed):
         return get_object_or_404(Topic, slug=slug)
 
     def title(self, obj: Topic) -> str:
-        return f"{obj.name} — {settings.DOSSIER['SITE_NAME']}"
+        return f"{obj.name} — {self.site.site_name}"
 
     def description(self, obj: Topic) -> str:
         return obj.description or f"New articles on {obj.name}."
@@ -171,7 +173,7 @@ class AuthorFeed(ArticleFeed):
         return get_object_or_404(Author, slug=slug)
 
     def title(self, obj: Author) -> str:
-        return f"{obj.name} — {settings.DOSSIER['SITE_NAME']}"
+        return f"{obj.name} — {self.site.site_name}"
 
     def description(self, obj: Author) -> str:
         return obj.short_bio or f"New articles by {obj.name}."

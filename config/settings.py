@@ -184,12 +184,9 @@ LOGGING = {
 
 # --- Dossier --------------------------------------------------------------------------------
 DOSSIER = {
-    # Shown in the header, page titles and (later) feeds and structured data.
     "SITE_NAME": os.environ.get("SITE_NAME", "Dossier"),
     "SITE_TAGLINE": os.environ.get("SITE_TAGLINE", "In-depth analysis, one subject at a time"),
-    # Publisher details for structured data (JSON-LD) and share cards.
-    # Empty: the bundled static/img/logo.png.
-    "SITE_LOGO_URL": os.environ.get("SITE_LOGO_URL", ""),
+    # Defaults for the site settings editors manage in the admin (core.SiteSettings).
     "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", ""),
     "ORGANISATION_URL": os.environ.get("ORGANISATION_URL", ""),
     # Callout kinds editors may use in article bodies: "::: kind" → label shown to readers.

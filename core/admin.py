@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SlugHistory
+from .models import SiteSettings, SlugHistory
 
 
 @admin.register(SlugHistory)
@@ -15,4 +15,20 @@ class SlugHistoryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row, created by a migration: it can be edited, not added or deleted."""
+
+    fieldsets = [
+        (None, {"fields": ["site_name", "tagline", "logo"]}),
+        ("Publisher (for search engines)", {"fields": ["organisation_name", "organisation_url"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,9 +1,13 @@
-from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from .models import SiteSettings
 
 
 def site(request) -> dict:
-    """Site identity for every template; reads settings only, never the database."""
+    """Site identity for every template: one query per page, made only if a template uses it."""
+    current = SimpleLazyObject(SiteSettings.current)
     return {
-        "site_name": settings.DOSSIER["SITE_NAME"],
-        "site_tagline": settings.DOSSIER["SITE_TAGLINE"],
+        "site": current,
+        "site_name": SimpleLazyObject(lambda: current.site_name),
+        "site_tagline": SimpleLazyObject(lambda: current.tagline),
     }

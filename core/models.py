@@ -67,3 +67,44 @@ class SlugHistoryMixin(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._saved_slug = instance.__dict__.get("slug")
         return instance
+
+
+class SiteSettings(models.Model):
+    """The site's identity, edited by editors in the admin. One row; until it is saved, the
+    defaults come from the environment (SITE_NAME, SITE_TAGLINE, ORGANISATION_*)."""
+
+    site_name = models.CharField(max_length=100, help_text="Shown in the header and titles.")
+    tagline = models.CharField(
+        max_length=200, blank=True, default="", help_text="A line under the name, in the footer."
+    )
+    logo = models.ImageField(
+        upload_to="site/",
+        blank=True,
+        help_text="Square logo for search results and share cards (at least 600×600). "
+        "Empty: the bundled Dossier logo.",
+    )
+    organisation_name = models.CharField(
+        max_length=150, blank=True, default="", help_text="The publisher. Empty: the site name."
+    )
+    organisation_url = models.URLField(
+        "organisation URL", blank=True, default="", help_text="Empty: the home page."
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+
+    def __str__(self) -> str:
+        return "Site settings"
+
+    @classmethod
+    def current(cls) -> SiteSettings:
+        """The saved settings, or unsaved defaults from the environment. One query."""
+        from django.conf import settings
+
+        return cls.objects.filter(pk=1).first() or cls(
+            pk=1,
+            site_name=settings.DOSSIER["SITE_NAME"],
+            tagline=settings.DOSSIER["SITE_TAGLINE"],
+            organisation_name=settings.DOSSIER["ORGANISATION_NAME"],
+            organisation_url=settings.DOSSIER["ORGANISATION_URL"],
+        )

@@ -71,7 +71,6 @@ class HomeView(TemplateView):
             lead=lead,
             latest=latest[: self.latest_count],
             topics=Topic.objects.filter(parent__isnull=True).prefetch_related("subtopics"),
-            page_title=settings.DOSSIER["SITE_NAME"],
         )
         return context
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from django import template
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import reverse
@@ -30,19 +29,17 @@ def _absolute(request, url: str) -> str:
     return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
 
 
-def logo_url(request) -> str:
-    return _absolute(request, settings.DOSSIER["SITE_LOGO_URL"] or static("img/logo.png"))
+def logo_url(request, site) -> str:
+    return _absolute(request, site.logo.url if site.logo else static("img/logo.png"))
 
 
-def organisation(request) -> dict:
-    site = settings.DOSSIER
-    data = {
+def organisation(request, site) -> dict:
+    return {
         "@type": "Organization",
-        "name": site["ORGANISATION_NAME"] or site["SITE_NAME"],
-        "url": site["ORGANISATION_URL"] or request.build_absolute_uri(reverse("core:home")),
+        "name": site.organisation_name or site.site_name,
+        "url": site.organisation_url or request.build_absolute_uri(reverse("core:home")),
+        "logo": {"@type": "ImageObject", "url": logo_url(request, site)},
     }
-    data["logo"] = {"@type": "ImageObject", "url": logo_url(request)}
-    return data
 
 
 @register.simple_tag(takes_context=True)
@@ -54,10 +51,10 @@ def website_jsonld(context) -> SafeString:
         {
             "@context": "https://schema.org",
             "@type": "WebSite",
-            "name": settings.DOSSIER["SITE_NAME"],
-            "description": settings.DOSSIER["SITE_TAGLINE"],
+            "name": context["site"].site_name,
+            "description": context["site"].tagline,
             "url": home,
-            "publisher": organisation(request),
+            "publisher": organisation(request, context["site"]),
             "potentialAction": {
                 "@type": "SearchAction",
                 "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term}}"},
@@ -113,7 +110,7 @@ def article_jsonld(context, article, bylines, tags) -> SafeString:
         "datePublished": article.publish_at,
         "dateModified": article.updated_at or article.publish_at,
         "author": [person(request, byline.author) for byline in bylines],
-        "publisher": organisation(request),
+        "publisher": organisation(request, context["site"]),
         "articleSection": article.primary_topic.name,
         "keywords": [tag.name for tag in tags],
         "wordCount": article.word_count,
@@ -121,7 +118,7 @@ def article_jsonld(context, article, bylines, tags) -> SafeString:
     if article.featured_image:
         data["image"] = [request.build_absolute_uri(article.share_image_url)]
     else:
-        data["image"] = [logo_url(request)]
+        data["image"] = [logo_url(request, context["site"])]
     return _script(data)
 
 
@@ -147,7 +144,7 @@ def absolute_url(context, url: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def site_logo_url(context) -> str:
-    return logo_url(context["request"])
+    return logo_url(context["request"], context["site"])
 
 
 @register.simple_tag
