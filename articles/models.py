@@ -5,6 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -366,16 +367,12 @@ class Article(SlugHistoryMixin, models.Model):
     IMAGE_WIDTHS = (480, 800, 1200, 1600)
 
     def refresh_image_renditions(self) -> None:
-        """Make renditions when the featured image is new or replaced; forget them when removed."""
-        if not self.featured_image:
-            self.featured_image_renditions = {}
-        elif self.featured_image_renditions.get("source") != self.featured_image.name:
-            if not self.featured_image._committed:
-                # A fresh upload is written first so renditions are named after its final path.
-                self.featured_image.save(self.featured_image.name, self.featured_image, save=False)
-            self.featured_image_renditions = images.make_renditions(
-                self.featured_image, widths=self.IMAGE_WIDTHS, share=True
-            )
+        self.featured_image_renditions = images.refresh_renditions(
+            self.featured_image,
+            self.featured_image_renditions,
+            widths=self.IMAGE_WIDTHS,
+            share=True,
+        )
 
     @property
     def share_image_url(self) -> str:
@@ -452,6 +449,12 @@ class Article(SlugHistoryMixin, models.Model):
     @property
     def was_updated(self) -> bool:
         return bool(self.updated_at and self.publish_at and self.updated_at > self.publish_at)
+
+    def clean(self) -> None:
+        if self.featured_image and not self.featured_image_alt.strip():
+            raise ValidationError(
+                {"featured_image_alt": "Describe the image for readers who cannot see it."}
+            )
 
     def body_problems(self) -> list[str]:
         """What the editor should fix in the body: stored warnings plus references that do not

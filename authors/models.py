@@ -79,12 +79,9 @@ class Author(SlugHistoryMixin, models.Model):
     PHOTO_WIDTHS = (72, 144, 120, 240)
 
     def refresh_photo_renditions(self) -> None:
-        if not self.photo:
-            self.photo_renditions = {}
-        elif self.photo_renditions.get("source") != self.photo.name:
-            if not self.photo._committed:
-                self.photo.save(self.photo.name, self.photo, save=False)
-            self.photo_renditions = images.make_renditions(self.photo, widths=self.PHOTO_WIDTHS)
+        self.photo_renditions = images.refresh_renditions(
+            self.photo, self.photo_renditions, widths=self.PHOTO_WIDTHS
+        )
 
     def photo_url(self, width: int) -> str:
         """The smallest rendition at least `width` pixels wide, else the original."""

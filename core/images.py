@@ -68,6 +68,21 @@ def make_renditions(field_file, *, widths: tuple[int, ...], share: bool = False)
     return made
 
 
+def refresh_renditions(
+    field_file, renditions: dict, *, widths: tuple[int, ...], share: bool = False
+) -> dict:
+    """The renditions `field_file` should have: unchanged if already made for this file, new
+    ones for a new or replaced file (written to storage first if just uploaded), none without
+    a file. Called from model save() as derived data of the image."""
+    if not field_file:
+        return {}
+    if renditions.get("source") == field_file.name:
+        return renditions
+    if not field_file._committed:
+        field_file.save(field_file.name, field_file, save=False)
+    return make_renditions(field_file, widths=widths, share=share)
+
+
 def srcset(renditions: dict) -> str:
     return ", ".join(
         f"{default_storage.url(name)} {width}w"

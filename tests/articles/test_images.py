@@ -130,3 +130,14 @@ def test_author_photo_has_small_renditions_and_a_2x_source(client):
 
     assert "-72.webp" in html
     assert "-144.webp 2x" in html
+
+
+def test_an_image_without_a_description_is_refused():
+    from django.core.exceptions import ValidationError
+
+    article = ArticleFactory.build(featured_image=png(10, 10), featured_image_alt=" ")
+
+    with pytest.raises(ValidationError) as error:
+        article.clean()
+
+    assert "featured_image_alt" in error.value.message_dict
