@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import copy
+import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from authors.models import Author
-from core.models import SiteSettings
+from core.models import SiteSettings, SlugHistory
 from topics.models import Topic
 
 from .models import Article, Byline, ExpertQuote
 from .rendering import finish_body
 
 FEED_SIZE = 20
+ROOT_RELATIVE_HREF = re.compile(r'href="/(?!/)')
+
+
+class FeedMoved(Exception):
+    def __init__(self, url: str):
+        self.url = url
 
 
 class FullContentRss(Rss201rev2Feed):
@@ -56,7 +63,25 @@ class ArticleFeed(Feed):
         feed = copy.copy(self)
         feed.request = request
         feed.site = SiteSettings.current()
-        return Feed.__call__(feed, request, *args, **kwargs)
+        try:
+            return Feed.__call__(feed, request, *args, **kwargs)
+        except FeedMoved as moved:
+            return HttpResponsePermanentRedirect(moved.url)
+
+    def object_by_slug(self, model, slug: str, url_name: str):
+        """The feed's topic or author; an old slug answers with a 301 to the current feed, as
+        the pages do, so subscribers keep their feed after a rename."""
+        found = model.objects.filter(slug=slug).first()
+        if found is not None:
+            return found
+        moved = SlugHistory.objects.find(model.objects.all(), slug)
+        if moved is None:
+            raise Http404(f"No {model._meta.verbose_name} at this address.")
+        raise FeedMoved(reverse(url_name, kwargs={"slug": moved.slug}))
+
+    def author_name(self, obj=None) -> str:
+        # Atom needs an author for every entry; the publisher stands in where a byline is empty.
+        return self.site.organisation_name or self.site.site_name
 
     def title(self, obj=None) -> str:
         return self.site.site_name
@@ -105,7 +130,9 @@ class ArticleFeed(Feed):
             },
             quotes={quote.key: quote for quote in item.quotes.all()},
         )
-        return {"content": str(body)}
+        # Feed readers cannot resolve site-relative links (expert pages, for one).
+        base = self.request.build_absolute_uri("/").rstrip("/")
+        return {"content": ROOT_RELATIVE_HREF.sub(f'href="{base}/', str(body))}
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -148,8 +175,10 @@ class SiteAtomFeed(AtomMixin, SiteFeed):
 
 
 class TopicFeed(ArticleFeed):
+    feed_url_name = "topics:feed"
+
     def get_object(self, request, slug: str) -> Topic:
-        return get_object_or_404(Topic, slug=slug)
+        return self.object_by_slug(Topic, slug, self.feed_url_name)
 
     def title(self, obj: Topic) -> str:
         return f"{obj.name} — {self.site.site_name}"
@@ -165,12 +194,14 @@ class TopicFeed(ArticleFeed):
 
 
 class TopicAtomFeed(AtomMixin, TopicFeed):
-    pass
+    feed_url_name = "topics:feed_atom"
 
 
 class AuthorFeed(ArticleFeed):
+    feed_url_name = "authors:feed"
+
     def get_object(self, request, slug: str) -> Author:
-        return get_object_or_404(Author, slug=slug)
+        return self.object_by_slug(Author, slug, self.feed_url_name)
 
     def title(self, obj: Author) -> str:
         return f"{obj.name} — {self.site.site_name}"
@@ -186,4 +217,4 @@ class AuthorFeed(ArticleFeed):
 
 
 class AuthorAtomFeed(AtomMixin, AuthorFeed):
-    pass
+    feed_url_name = "authors:feed_atom"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from articles.models import Article
@@ -75,7 +75,7 @@ class HomeView(TemplateView):
         return context
 
 
-@require_GET
+@require_safe
 def robots_txt(request) -> HttpResponse:
     # The admin's address is left out on purpose: naming it here would advertise it.
     lines = [
