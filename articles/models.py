@@ -17,6 +17,7 @@ from taggit.models import TaggedItemBase
 
 from core import images
 from core.models import SlugHistory, SlugHistoryMixin
+from core.validators import validate_image_upload
 
 from . import rendering
 
@@ -215,6 +216,7 @@ class Article(SlugHistoryMixin, models.Model):
     )
 
     featured_image = models.ImageField(
+        validators=[validate_image_upload],
         upload_to="articles/%Y/%m/",
         blank=True,
         width_field="featured_image_width",

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core import images
 from core.models import SlugHistoryMixin
+from core.validators import validate_image_upload
 
 
 class Author(SlugHistoryMixin, models.Model):
@@ -35,6 +36,7 @@ class Author(SlugHistoryMixin, models.Model):
         help_text="The full biography on the author page. Separate paragraphs with a blank line.",
     )
     photo = models.ImageField(
+        validators=[validate_image_upload],
         upload_to="authors/",
         blank=True,
         width_field="photo_width",

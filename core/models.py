@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .validators import validate_image_upload
+
 
 class SlugHistoryQuerySet(models.QuerySet):
     def for_model(self, model: type[models.Model]) -> SlugHistoryQuerySet:
@@ -78,6 +80,7 @@ class SiteSettings(models.Model):
         max_length=200, blank=True, default="", help_text="A line under the name, in the footer."
     )
     logo = models.ImageField(
+        validators=[validate_image_upload],
         upload_to="site/",
         blank=True,
         help_text="Square logo for search results and share cards (at least 600×600). "
