@@ -22,16 +22,6 @@ from .models import (
     Status,
 )
 
-STATUS_COLOURS = {
-    Status.DRAFT: "#5f6368",
-    Status.IN_REVIEW: "#8a5a00",
-    Status.RETURNED: "#a50e0e",
-    Status.PUBLISHED: "#137333",
-    Status.UNPUBLISHED: "#5f6368",
-    Status.ARCHIVED: "#3c4043",
-}
-
-
 MISSING_VERSION = (
     "This request did not say which version of the article it was made from, so it could not "
     "be checked against other people's changes. Reload the page and try again."
@@ -177,6 +167,10 @@ class ScheduleFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status_badge", "primary_topic", "byline", "publish_at", "modified_at"]
     list_filter = [
@@ -580,17 +574,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="status", ordering="status")
     def status_badge(self, article: Article) -> str:
         if article.deleted_at is not None:
-            label, colour = "In trash", "#3c4043"
+            label, css_class = "In trash", "trash"
         elif article.is_scheduled:
-            label, colour = "Scheduled", "#1a5fb4"
+            label, css_class = "Scheduled", "scheduled"
         else:
-            label = article.get_status_display()
-            colour = STATUS_COLOURS.get(article.status, "#5f6368")
+            label, css_class = article.get_status_display(), article.status
         return format_html(
-            '<span class="dossier-badge" style="background:{};color:#fff;padding:1px 8px;'
-            'border-radius:9px;white-space:nowrap">{}</span>',
-            colour,
-            label,
+            '<span class="dossier-badge dossier-badge--{}">{}</span>', css_class, label
         )
 
     @admin.display(description="go-live")

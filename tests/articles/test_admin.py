@@ -73,6 +73,13 @@ def newsroom():
     other.slug = "drones-and-money"
     other.save()  # leaves a SlugHistory row
     Group.objects.get(name="Editors")  # created by the roles migration
+    # django-axes' login records, so their admin pages have rows to show.
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    AccessAttempt.objects.create(
+        username="intruder", ip_address="203.0.113.9", failures_since_start=2
+    )
+    AccessFailureLog.objects.create(username="intruder", ip_address="203.0.113.9")
     return {"main": main, "sub": sub, "pillar": pillar, "other": other, "expert": expert}
 
 
@@ -174,7 +181,7 @@ def test_article_changelist_shows_status_and_byline(admin_client, newsroom):
     content = admin_client.get(admin_url(Article, "changelist")).content.decode()
 
     assert "Sarah Khan, Tomás Ruiz" in content
-    assert 'class="dossier-badge"' in content
+    assert 'class="dossier-badge dossier-badge--' in content
     assert "Draft" in content
 
 
