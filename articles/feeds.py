@@ -156,7 +156,8 @@ class ArticleFeed(Feed):
         return self.request.build_absolute_uri(bylines[0].author.get_absolute_url())
 
     def item_categories(self, item: Article) -> list[str]:
-        return [item.primary_topic.name, *(tag.name for tag in item.tags.all())]
+        # Sorted: the database returns prefetched tags in no particular order.
+        return [item.primary_topic.name, *sorted(tag.name for tag in item.tags.all())]
 
     def item_guid_is_permalink(self, item: Article) -> bool:
         return True
