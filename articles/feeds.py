@@ -16,7 +16,7 @@ from authors.models import Author
 from core.models import SiteSettings, SlugHistory
 from topics.models import Topic
 
-from .models import Article, Byline, ExpertQuote
+from .models import Article, Byline
 from .rendering import finish_body
 
 FEED_SIZE = 20
@@ -108,14 +108,7 @@ class ArticleFeed(Feed):
             .newest_first()
         )
         if full_content():
-            articles = articles.prefetch_related(
-                Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
-                Prefetch(
-                    "linked_articles",
-                    queryset=Article.objects.live().only("pk", "slug"),
-                    to_attr="live_linked_articles",
-                ),
-            )
+            articles = articles.with_body_references()
         return articles[:FEED_SIZE]
 
     def item_extra_kwargs(self, item: Article) -> dict:

@@ -107,6 +107,18 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
 
+    def with_body_references(self) -> ArticleQuerySet:
+        """What finish_body() needs: the placed quotes with their experts, and which linked
+        articles are live now (as `live_linked_articles`). Two queries for any number of rows."""
+        return self.prefetch_related(
+            models.Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
+            models.Prefetch(
+                "linked_articles",
+                queryset=Article.objects.live().only("pk", "slug"),
+                to_attr="live_linked_articles",
+            ),
+        )
+
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by("-publish_at", "-pk")
 

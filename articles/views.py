@@ -12,7 +12,7 @@ from core.views import ArticleListPage, SlugObjectMixin
 
 from . import preview, search
 from .forms import SearchForm
-from .models import Article, Byline, ExpertQuote, RelatedLink, live_q
+from .models import Article, Byline, RelatedLink, live_q
 from .rendering import finish_body
 
 
@@ -28,23 +28,21 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
     @staticmethod
     def with_page_data(articles):
         """Everything the page shows, in a fixed number of queries whatever the article holds."""
-        return articles.select_related("primary_topic__parent").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
-            "topics",
-            Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
-            Prefetch(
-                "related_links",
-                queryset=RelatedLink.objects.filter(live_q(prefix="to_article__")).select_related(
-                    "to_article__primary_topic"
+        return (
+            articles.select_related("primary_topic__parent")
+            .with_body_references()
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "tags",
+                "topics",
+                Prefetch(
+                    "related_links",
+                    queryset=RelatedLink.objects.filter(
+                        live_q(prefix="to_article__")
+                    ).select_related("to_article__primary_topic"),
+                    to_attr="live_related_links",
                 ),
-                to_attr="live_related_links",
-            ),
-            Prefetch(
-                "linked_articles",
-                queryset=Article.objects.live().only("pk", "slug"),
-                to_attr="live_linked_articles",
-            ),
+            )
         )
 
     def get_context_data(self, **kwargs):
