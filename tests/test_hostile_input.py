@@ -1,0 +1,300 @@
+"""Hostile input never breaks a public page and is never reflected unescaped.
+
+Every string of HOSTILE is sent, percent-encoded, as each path argument of every public URL
+pattern, as each query parameter a public page reads (and one it does not), and as the username
+and password of the admin login form. Each answer must be a 2xx, 3xx or 4xx (an exception
+escaping a view, which would be a 500 in production, fails the test with the URL and the
+input), and no HTML answer may carry an injected element, event handler or script URL.
+
+The live site's article holds the corpus in its body, so searches for the hostile strings find
+it and the results page renders highlighted snippets of them.
+
+When a public route with a path argument is added, add it to PATH_ROUTES;
+``test_path_routes_cover_every_public_route_with_an_argument`` fails until you do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from taggit.models import Tag
+
+from articles.models import Article
+from authors.models import Author, Expert
+from core.sitemaps import SITEMAPS
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ExpertFactory,
+    ExpertQuoteFactory,
+    TopicFactory,
+)
+from tests.routes import public_route_names
+from topics.models import Topic
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+IMG_ONERROR = '"><img src=x onerror=alert(1)>'
+MOUSEOVER = "' onmouseover='x"
+
+# Decoded strings; each is sent percent-encoded (quote(value, safe="")).
+HOSTILE_TEXT = {
+    "script": SCRIPT,
+    "img-onerror": IMG_ONERROR,
+    "javascript-url": "javascript:alert(1)",
+    "onmouseover": MOUSEOVER,
+    "sql-or": "' OR 1=1 --",
+    "sql-drop": "1; DROP TABLE articles_article",
+    "printf": "%s%s%n",
+    "format-attr": "{0.__class__}",
+    "template-dollar": "${7*7}",
+    "template-braces": "{{7*7}}",
+    "rtl-override": "abc\u202edcba",
+    "zero-width": "a\u200bb\ufeffc",
+    "long-letters": "a" * 10_000,
+    "long-digits": "9" * 10_000,
+    "int64-overflow": "9" * 25,
+    "negative": "-1",
+    "nul": "a\x00b",
+    "emoji": "\U0001f4a9\U0001f468\u200d\U0001f469\u200d\U0001f467\u2764\ufe0f",
+}
+# Already percent-encoded, and not UTF-8 once decoded: sent as they are.
+HOSTILE_RAW = {
+    "invalid-utf8": "%ff%fe",
+    "overlong-slash": "%c0%af",
+}
+HOSTILE = {
+    **{name: quote(value, safe="") for name, value in HOSTILE_TEXT.items()},
+    **HOSTILE_RAW,
+}
+
+# Public routes with a path argument, as a template the encoded value is put into.
+PATH_ROUTES = {
+    "articles:detail": ("slug", "/articles/{}/"),
+    "articles:tag": ("slug", "/tags/{}/"),
+    "articles:preview": ("token", "/preview/{}/"),
+    "topics:detail": ("slug", "/topics/{}/"),
+    "topics:feed": ("slug", "/topics/{}/feed/"),
+    "topics:feed_atom": ("slug", "/topics/{}/feed/atom/"),
+    "authors:detail": ("slug", "/authors/{}/"),
+    "authors:feed": ("slug", "/authors/{}/feed/"),
+    "authors:feed_atom": ("slug", "/authors/{}/feed/atom/"),
+    "authors:expert_detail": ("slug", "/experts/{}/"),
+    "core:sitemap_section": ("section", "/sitemap-{}.xml"),
+}
+
+UNKNOWN_PARAMETER = "utm_x"
+
+
+@dataclass
+class Site:
+    article: Article
+    topic: Topic
+    author: Author
+    expert: Expert
+    tag: Tag
+
+
+@pytest.fixture
+def site() -> Site:
+    topic = TopicFactory(name="Cluster", slug="cluster")
+    author = AuthorFactory(name="Shared Writer", slug="shared-writer")
+    expert = ExpertFactory(name="Shared Expert", slug="shared-expert")
+    printable = [v for v in HOSTILE_TEXT.values() if v.isprintable() and len(v) < 100]
+    article = ArticleFactory(
+        title="The live article",
+        slug="the-live-article",
+        primary_topic=topic,
+        authors=[author],
+        tags=["shared-tag"],
+        standfirst=f"A standfirst quoting {SCRIPT} and {IMG_ONERROR}.",
+        body="## One\n\n" + "\n\n".join(printable) + "\n\n[[quote:q]]\n",
+    )
+    ExpertQuoteFactory(article=article, expert=expert, key="q", text=f"Said {MOUSEOVER}.")
+    return Site(article, topic, author, expert, article.tags.get())
+
+
+def query_urls(site: Site, value: str) -> list[str]:
+    """Every query parameter a public page reads, and an unknown one, set to `value`."""
+    search = reverse("articles:search")
+    urls = [f"{search}?{name}={value}" for name in ("q", "topic", "author", "page")]
+    urls += [
+        f"{search}?q=live&topic={site.topic.pk}&author={site.author.pk}&page={value}",
+        f"{search}?q=article&{UNKNOWN_PARAMETER}={value}",
+        f"{search}?q=live&{value}=1",
+    ]
+    pages = [
+        reverse("core:home"),
+        site.topic.get_absolute_url(),
+        site.author.get_absolute_url(),
+        site.expert.get_absolute_url(),
+        reverse("articles:tag", kwargs={"slug": site.tag.slug}),
+    ]
+    for page in pages:
+        urls += [f"{page}?page={value}", f"{page}?{UNKNOWN_PARAMETER}={value}"]
+    for section in SITEMAPS:
+        page = reverse("core:sitemap_section", kwargs={"section": section})
+        urls += [f"{page}?p={value}", f"{page}?{UNKNOWN_PARAMETER}={value}"]
+    return urls
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.script_text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, attrs))
+        self._in_script = tag == "script"
+
+    def handle_startendtag(self, tag, attrs):
+        self.elements.append((tag, attrs))
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.script_text.append(data)
+
+
+def injection_problems(response) -> list[str]:
+    """What in the answer shows an injection got through (empty when none did)."""
+    body = response.content.decode("utf-8", errors="replace")
+    problems = [
+        f"raw {marker!r}"
+        for marker in (SCRIPT, "<img src=x onerror=alert(1)>", "onmouseover='x")
+        if marker in body
+    ]
+    if "html" not in response.get("Content-Type", ""):
+        return problems
+    parser = _Elements()
+    parser.feed(body)
+    parser.close()
+    for tag, attrs in parser.elements:
+        for name, value in attrs:
+            if name.startswith("on"):
+                problems.append(f"<{tag} {name}={value!r}>")
+            normalised = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
+            if name in {"href", "src", "action", "formaction"} and normalised.startswith(
+                "javascript:"
+            ):
+                problems.append(f"<{tag} {name}={value!r}>")
+    if any("alert(1)" in text for text in parser.script_text):
+        problems.append("alert(1) inside a <script> element")
+    return problems
+
+
+def check(client, method: str, url: str, **kwargs) -> str | None:
+    """A description of what went wrong with one request, or None."""
+    try:
+        response = getattr(client, method)(url, **kwargs)
+    except Exception as exc:  # the handler would have answered 500
+        return f"{method.upper()} {url[:200]}: raised {exc!r}"[:800]
+    if response.status_code >= 500:
+        return f"{method.upper()} {url[:200]}: status {response.status_code}"
+    problems = injection_problems(response)
+    if problems:
+        return f"{method.upper()} {url[:200]}: {response.status_code}, {problems}"
+    return None
+
+
+def overlong_login_records() -> list[str]:
+    """Values django-axes stored in a CharField longer than its max_length. SQLite keeps them;
+    PostgreSQL refuses the INSERT with a DataError, which is a 500 on the login form."""
+    found = []
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        limited = [
+            f for f in model._meta.fields if isinstance(f, models.CharField) and f.max_length
+        ]
+        for record in model.objects.all():
+            for field in limited:
+                value = getattr(record, field.attname) or ""
+                if len(value) > field.max_length:
+                    found.append(
+                        f"{model.__name__}.{field.name}: {len(value)} > {field.max_length}"
+                    )
+    return found
+
+
+hostile = pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
+
+
+def test_path_routes_cover_every_public_route_with_an_argument():
+    """PATH_ROUTES lists exactly the public routes that take an argument, as the URLconf has
+    them."""
+    needs_argument = set()
+    for name in public_route_names():
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            needs_argument.add(name)
+    assert needs_argument == PATH_ROUTES.keys()
+    for name, (argument, template) in PATH_ROUTES.items():
+        assert reverse(name, kwargs={argument: "x"}) == template.format("x"), name
+
+
+def test_the_control_site_pages_render(client, site):
+    """The pages the hostile queries hit exist and list the live article."""
+    for url in query_urls(site, "1"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    search = client.get(reverse("articles:search"), {"q": "live article"})
+    assert site.article.get_absolute_url() in search.content.decode()
+
+
+@hostile
+def test_hostile_path_arguments_never_fail_or_inject(client, site, value):
+    failures = [
+        check(client, "get", template.format(value)) for _, template in PATH_ROUTES.values()
+    ]
+    assert not [f for f in failures if f], failures
+
+
+@hostile
+def test_hostile_query_parameters_never_fail_or_inject(client, site, value):
+    failures = [check(client, "get", url) for url in query_urls(site, value)]
+    assert not [f for f in failures if f], failures
+
+
+@pytest.mark.parametrize("value", HOSTILE_TEXT.values(), ids=HOSTILE_TEXT.keys())
+def test_searching_for_hostile_text_renders_escaped_snippets(client, site, value):
+    """The article body holds the printable strings, so these searches find it."""
+    failure = check(client, "get", reverse("articles:search"), data={"q": value})
+    assert failure is None, failure
+
+
+@hostile
+def test_hostile_admin_login_never_fails_or_injects(client, site, value):
+    login = reverse("admin:login")
+    failures = [
+        check(
+            client,
+            "post",
+            login,
+            data=body,
+            content_type="application/x-www-form-urlencoded",
+        )
+        for body in (
+            f"username={value}&password=wrong-password",
+            f"username=editor&password={value}",
+            f"username={value}&password={value}&next={value}",
+        )
+    ]
+    assert not [f for f in failures if f], failures
+    assert "_auth_user_id" not in client.session
+    # Fails on every database; on PostgreSQL the POST itself is a 500 (caught above).
+    assert not overlong_login_records(), (
+        "django-axes recorded the failed login in a value too long for its column",
+        overlong_login_records(),
+    )
