@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -215,11 +214,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The byline column would otherwise cost a query per row.
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
-        )
+        return super().get_queryset(request).with_bylines()
 
     def get_inlines(self, request, obj):
         # A new article has no history yet.

@@ -7,7 +7,6 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -16,7 +15,7 @@ from authors.models import Author
 from core.models import SiteSettings, SlugHistory
 from topics.models import Topic
 
-from .models import Article, Byline
+from .models import Article
 from .rendering import finish_body
 
 FEED_SIZE = 20
@@ -99,14 +98,7 @@ class ArticleFeed(Feed):
         return Article.objects.live()
 
     def items(self, obj=None):
-        articles = (
-            self.articles(obj)
-            .select_related("primary_topic")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")), "tags"
-            )
-            .newest_first()
-        )
+        articles = self.articles(obj).with_cards().prefetch_related("tags").newest_first()
         if full_content():
             articles = articles.with_body_references()
         return articles[:FEED_SIZE]

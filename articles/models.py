@@ -103,7 +103,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_cards(self) -> ArticleQuerySet:
         """What an article card shows — topic and ordered byline — in a fixed number of queries."""
-        return self.select_related("primary_topic").prefetch_related(
+        return self.select_related("primary_topic").with_bylines()
+
+    def with_bylines(self) -> ArticleQuerySet:
+        """The ordered byline with each author, in one query for any number of articles."""
+        return self.prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
 

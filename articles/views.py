@@ -12,7 +12,7 @@ from core.views import ArticleListPage, SlugObjectMixin
 
 from . import preview, search
 from .forms import SearchForm
-from .models import Article, Byline, RelatedLink, live_q
+from .models import Article, RelatedLink, live_q
 from .rendering import finish_body
 
 
@@ -31,8 +31,8 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
         return (
             articles.select_related("primary_topic__parent")
             .with_body_references()
+            .with_bylines()
             .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 "tags",
                 "topics",
                 Prefetch(
@@ -127,9 +127,7 @@ class SearchView(ListView):
         self.form = SearchForm(self.request.GET or None)
         self.query = self.form.query()
         articles = search.search_articles(self.query, self.form.filters())
-        return articles.select_related("primary_topic").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        )
+        return articles.with_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
