@@ -205,6 +205,7 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ["featured_image", "featured_image_alt", "featured_image_credit"],
              "classes": ["collapse"]},
         ),
+        ("Comments", {"fields": ["comments_enabled"], "classes": ["collapse"]}),
         (
             "Search engines",
             {"fields": ["seo_title", "meta_description", "canonical_url", "noindex"],

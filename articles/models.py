@@ -279,6 +279,12 @@ class Article(SlugHistoryMixin, models.Model):
         default=False,
         help_text="Asks search engines not to index this page and leaves it out of the sitemap.",
     )
+    comments_enabled = models.BooleanField(
+        "comments open",
+        default=True,
+        help_text="Readers may comment. Comments also close by themselves a number of days "
+        "after publication (see Site settings).",
+    )
 
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True

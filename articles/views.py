@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from comments import selectors as comment_selectors
 from core.views import ArticleListPage, SlugObjectMixin
 
 from . import preview, search
@@ -68,6 +69,9 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
             suggested_articles=suggested[: max(wanted - len(curated), 0)],
             is_preview=self.is_preview,
         )
+        if not self.is_preview:
+            # Comments belong to the published article; previews show none and take none.
+            context.update(comment_selectors.article_page_context(self.request, article))
         return context
 
     @cached_property

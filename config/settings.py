@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "topics",
     "authors",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A reader's comment that fails the CSRF check is shown again with its text, not lost.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # Content-Security-Policy (django-csp): everything from our own origin, no inline script or
 # style, no plugins, no framing. Images may come from https: (editors can embed them in bodies).
 CONTENT_SECURITY_POLICY = {
@@ -240,4 +243,25 @@ DOSSIER = {
     "WORDS_PER_MINUTE": int(os.environ.get("WORDS_PER_MINUTE", "230")),
     "RELATED_ARTICLES_COUNT": int(os.environ.get("RELATED_ARTICLES_COUNT", "4")),
     "ARTICLES_PER_PAGE": int(os.environ.get("ARTICLES_PER_PAGE", "12")),
+    # Default for Site settings' "close comments after (days)"; 0 = never by age.
+    "COMMENTS_CLOSE_AFTER_DAYS": int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "30")),
 }
+
+# --- Comments and reports: abuse limits -----------------------------------------------------
+# Counters live in the cache (Redis in production) so every gunicorn host shares them.
+# docs/security.md explains each limit.
+COMMENTS = {
+    # Shortest time a person takes between opening the form and sending it.
+    "MIN_SECONDS_TO_POST": int(os.environ.get("COMMENTS_MIN_SECONDS", "3")),
+    # A form older than this is refused (its signed timestamp has expired); the reader resends.
+    "FORM_MAX_AGE_SECONDS": 2 * 24 * 3600,
+    "RATE_WINDOW_SECONDS": int(os.environ.get("COMMENTS_RATE_WINDOW_SECONDS", "600")),
+    "MAX_PER_IP": int(os.environ.get("COMMENTS_MAX_PER_IP", "5")),
+    "MAX_PER_EMAIL": int(os.environ.get("COMMENTS_MAX_PER_EMAIL", "3")),
+    "MAX_REPORTS_PER_IP": int(os.environ.get("REPORTS_MAX_PER_IP", "10")),
+    "MAX_LINKS": int(os.environ.get("COMMENTS_MAX_LINKS", "2")),
+    "MAX_BODY_LENGTH": 3000,
+    "DUPLICATE_WINDOW_HOURS": 24,
+}
+# Behind our own proxy the reader's address is the last X-Forwarded-For entry it added.
+TRUST_X_FORWARDED_FOR = env_bool("BEHIND_TLS_PROXY", default=False)

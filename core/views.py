@@ -85,3 +85,15 @@ def robots_txt(request) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri(reverse('core:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def csrf_failure(request, reason: str = ""):
+    """Django's CSRF rejection as a page of ours; reader forms are shown again, text kept."""
+    from django.shortcuts import render
+
+    from comments.views import CSRF_RESENDABLE, resend_after_csrf_failure
+
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in CSRF_RESENDABLE:
+        return resend_after_csrf_failure(request)
+    return render(request, "403_csrf.html", status=403)
