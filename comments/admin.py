@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,7 +19,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from . import services, text
-from .models import BlockedTerm, Comment, CommentStatus, Report, ReportStatus
+from .models import MODERATION_ORDER, BlockedTerm, Comment, CommentStatus, Report, ReportStatus
 
 
 def badge(value: str, label: str) -> str:
@@ -68,8 +69,8 @@ class CommentAdmin(admin.ModelAdmin):
         return Comment.objects.moderation_order()
 
     def get_ordering(self, request):
-        # Pending first, oldest of them first (the longest waiting); the rest newest first.
-        return ["waiting", "-created_at"]
+        # The annotations come from get_queryset(): pending first, oldest first; then the rest.
+        return MODERATION_ORDER
 
     def has_add_permission(self, request):
         return False
@@ -185,7 +186,10 @@ class ReportAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("article", "comment")
 
     def get_ordering(self, request):
-        return ["-status", "-created_at"]  # "open" sorts after "dismissed"/"resolved"
+        # Open reports first, newest first; then the closed ones. (Status names do not sort
+        # that way: "open" falls between "dismissed" and "resolved".)
+        closed = Case(When(status=ReportStatus.OPEN, then=Value(0)), default=Value(1))
+        return [closed.asc(), "-created_at"]
 
     @admin.display(description="reported")
     def target(self, report: Report) -> str:

@@ -51,7 +51,12 @@ def clean_text(value: str, *, label: str) -> str:
 
 
 class CommentForm(GuardedForm):
-    name = forms.CharField(max_length=80, label="Your name", help_text="Shown with your comment.")
+    name = forms.CharField(
+        max_length=80,
+        label="Your name",
+        help_text="Shown with your comment.",
+        error_messages={"required": "Please write your name."},
+    )
     email = forms.EmailField(
         required=False,
         label="E-mail (optional)",
@@ -62,6 +67,7 @@ class CommentForm(GuardedForm):
         max_length=settings.COMMENTS["MAX_BODY_LENGTH"],
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Plain text. Links are allowed but limited; all comments are moderated.",
+        error_messages={"required": "Please write your comment."},
     )
     # Replies are answered to one approved, top-level comment; the view checks which.
     reply_to = forms.IntegerField(

@@ -24,6 +24,9 @@ class CommentStatus(models.TextChoices):
     SPAM = "spam", "Spam"
 
 
+MODERATION_ORDER = ["waiting", "pending_since", "-created_at", "-pk"]
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self) -> CommentQuerySet:
         return self.filter(status=CommentStatus.APPROVED)
@@ -44,13 +47,19 @@ class CommentQuerySet(models.QuerySet):
         ).order_by("created_at", "pk")
 
     def moderation_order(self) -> CommentQuerySet:
-        """Pending first (oldest first, the longest waiting), then everything else, newest first."""
+        """Pending first, oldest first (the longest waiting); then the rest, newest first.
+
+        The admin sorts by the same annotations (see CommentAdmin.get_ordering)."""
         return self.annotate(
             waiting=models.Case(
                 models.When(status=CommentStatus.PENDING, then=models.Value(0)),
                 default=models.Value(1),
-            )
-        ).order_by("waiting", models.F("created_at").desc(), "-pk")
+            ),
+            # Null outside the pending group, so there "-created_at" decides.
+            pending_since=models.Case(
+                models.When(status=CommentStatus.PENDING, then=models.F("created_at"))
+            ),
+        ).order_by(*MODERATION_ORDER)
 
     def recent_duplicates(self, *, article: Article, fingerprint: str, email: str, ip: str | None,
                           since: datetime) -> CommentQuerySet:  # fmt: skip
