@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Script
@@ -196,7 +197,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "created_at", "modified_at",
     ]  # fmt: skip
     actions = ["submit_selected", "approve_selected", "unpublish_selected", "archive_selected",
-               "restore_selected", "purge_selected"]  # fmt: skip
+               "delete_selected", "restore_selected", "purge_selected"]  # fmt: skip
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "preview_link"]}),
@@ -644,23 +645,58 @@ class ArticleAdmin(admin.ModelAdmin):
     def archive_selected(self, request, queryset):
         self._bulk(request, queryset, "archive")
 
+    @admin.action(description="Move selected articles to the trash", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, with its confirmation page and its check of each article's
+        delete permission, but saying what really happens: the articles go to the trash."""
+        if not request.POST.get("post"):
+            return django_delete_selected(self, request, queryset)
+        _objects, _counts, perms_needed, _protected = self.get_deleted_objects(queryset, request)
+        if perms_needed:
+            raise PermissionDenied
+        articles = list(queryset)
+        self.log_deletions(request, queryset)
+        self.delete_queryset(request, articles)
+        messages.success(
+            request,
+            f"Moved {len(articles)} article(s) to the trash. Editors can restore them from the "
+            "list's trash filter.",
+        )
+
     @admin.action(description="Restore selected from the trash", permissions=["edit_any"])
     def restore_selected(self, request, queryset):
         restored = 0
+        # Counted first: restoring takes articles out of a list filtered to the trash.
+        selected = len(queryset)
         for article in queryset.trashed():
             workflow.restore_from_trash(article=article, by=request.user)
             restored += 1
-        messages.success(request, f"Restored {restored} article(s) from the trash.")
+        if restored:
+            messages.success(request, f"Restored {restored} article(s) from the trash.")
+        self._warn_not_in_trash(request, selected=selected, done=restored)
 
     @admin.action(description="Delete selected for good (trash only)", permissions=["purge"])
     def purge_selected(self, request, queryset):
         purged = 0
+        selected = len(queryset)
         trashed = queryset.trashed()
         self.log_deletions(request, trashed)
         for article in trashed:
             workflow.purge(article=article, by=request.user)
             purged += 1
-        messages.success(request, f"Deleted {purged} article(s) for good.")
+        if purged:
+            messages.success(request, f"Deleted {purged} article(s) for good.")
+        self._warn_not_in_trash(request, selected=selected, done=purged)
+
+    @staticmethod
+    def _warn_not_in_trash(request, *, selected: int, done: int) -> None:
+        if selected > done:
+            messages.warning(
+                request,
+                f"{selected - done} selected article(s) are not in the trash and were left as "
+                "they are: choose the trash filter (“In the trash”) to find articles to restore "
+                "or delete for good.",
+            )
 
     def has_submit_permission(self, request):
         return request.user.has_perm("articles.submit_article") or request.user.has_perm(

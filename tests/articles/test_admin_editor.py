@@ -14,10 +14,13 @@ from articles import editor, workflow
 from articles.models import Article, Status
 from tests.articles.test_permissions import (
     change_url,
+    current_version,
     form_data,
     logged_in,
     messages_of,
+    post_action,
     reloaded,
+    transition_url,
     writers_article,
 )
 from tests.factories import (
@@ -570,3 +573,87 @@ def test_shared_preview_offers_no_way_into_the_admin(client, frozen_now, newsroo
     page = parse(client.get(link.get_absolute_url()))
 
     assert "Back to the editor" not in page.one("p", class_="preview-banner").text
+
+
+# --- a message for every workflow action ------------------------------------------------------
+
+SOURCE = {name: sorted(t.sources)[0] for name, t in workflow.TRANSITIONS.items()}
+
+
+@pytest.mark.parametrize("name", sorted(workflow.TRANSITIONS))
+def test_every_transition_says_what_happened(editor_user, frozen_now, name):
+    article = article_in(SOURCE[name], title="Caspian shipping")
+
+    response = logged_in(editor_user).post(
+        transition_url(article, name), current_version(article, reason="Needs sources.")
+    )
+
+    target = reloaded(article)
+    assert messages_of(response, constants.SUCCESS) == [
+        f"“Caspian shipping” is now {target.get_status_display().lower()}."
+    ]
+    assert messages_of(response, constants.ERROR) == []
+
+
+@pytest.mark.parametrize("name", sorted(workflow.TRANSITIONS))
+def test_every_refused_transition_says_why(editor_user, frozen_now, name):
+    wrong = next(s for s in Status if s not in workflow.TRANSITIONS[name].sources)
+    article = article_in(wrong, title="Caspian shipping")
+
+    response = logged_in(editor_user).post(
+        transition_url(article, name), current_version(article, reason="Needs sources.")
+    )
+
+    [error] = messages_of(response, constants.ERROR)
+    label = workflow.TRANSITIONS[name].label.lower()
+    assert error == f"You cannot {label} “Caspian shipping” while it is {wrong.label.lower()}."
+    assert reloaded(article).status == wrong
+
+
+def test_bulk_delete_says_the_articles_went_to_the_trash(frozen_now, writer_user):
+    drafts = [writers_article(writer_user, Status.DRAFT) for _ in range(2)]
+    client = logged_in(writer_user)
+
+    confirm = post_action(client, "delete_selected", drafts)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "delete_selected", "_selected_action": [str(a.pk) for a in drafts],
+         "index": "0", "select_across": "0", "post": "yes"},
+    )  # fmt: skip
+
+    assert confirm.status_code == 200  # Django's confirmation page comes first
+    assert response.status_code == 302
+    assert [reloaded(a).deleted_at for a in drafts] == [frozen_now, frozen_now]
+    assert messages_of(response, constants.SUCCESS) == [
+        "Moved 2 article(s) to the trash. Editors can restore them from the list's trash filter."
+    ]
+
+
+def test_bulk_action_menu_names_the_trash(editor_user):
+    response = logged_in(editor_user).get(reverse("admin:articles_article_changelist"))
+
+    choices = dict(response.context["action_form"].fields["action"].choices)
+    assert choices["delete_selected"] == "Move selected articles to the trash"
+
+
+@pytest.mark.parametrize("action", ["restore_selected", "purge_selected"])
+def test_bulk_trash_actions_on_articles_outside_the_trash_say_so(editor_user, action):
+    articles = [article_in(Status.PUBLISHED) for _ in range(2)]
+
+    response = post_action(logged_in(editor_user), action, articles)
+
+    assert messages_of(response, constants.SUCCESS) == []
+    [warning] = messages_of(response, constants.WARNING)
+    assert warning.startswith("2 selected article(s) are not in the trash and were left as they")
+    assert all(reloaded(a).deleted_at is None for a in articles)
+
+
+def test_bulk_restore_from_the_trash_filter_counts_what_it_restored(frozen_now, editor_user):
+    articles = [article_in(Status.PUBLISHED) for _ in range(2)]
+    for article in articles:
+        workflow.move_to_trash(article=article, by=editor_user)
+
+    response = post_action(logged_in(editor_user), "restore_selected", articles, "?trash=only")
+
+    assert messages_of(response, constants.SUCCESS) == ["Restored 2 article(s) from the trash."]
+    assert messages_of(response, constants.WARNING) == []
