@@ -43,6 +43,10 @@
     return field ? field.value : "";
   }
 
+  function plural(count, one, many) {
+    return count.toLocaleString() + " " + (count === 1 ? one : many);
+  }
+
   function debounce(fn, delay) {
     var timer = null;
     return function () {
@@ -240,7 +244,7 @@
       });
       results.hidden = articles.length === 0;
       status.textContent = articles.length
-        ? articles.length + (articles.length === 1 ? " article found." : " articles found.")
+        ? plural(articles.length, "article", "articles") + " found."
         : "No article matches.";
     }
 
@@ -401,14 +405,13 @@
             }
             showHtml(result.html);
             showWarnings(result.warnings);
+            var problems = result.warnings.length;
             status.textContent =
-              result.word_count.toLocaleString() +
-              " words · " +
+              plural(result.word_count, "word", "words") +
+              " · " +
               result.reading_minutes +
               " min read" +
-              (result.warnings.length
-                ? " · " + result.warnings.length + " problem(s) in the body"
-                : "");
+              (problems ? " · " + plural(problems, "problem", "problems") + " in the body" : "");
             target.dataset.state = "ready";
           });
         })
