@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -485,19 +486,33 @@ class Article(SlugHistoryMixin, models.Model):
         match this article's quotes. Used by the admin, not the public page."""
         problems = list(self.body_warnings)
         if self.pk:
-            keys = set(self.quotes.values_list("key", flat=True))
-            for key in self.body_quote_keys:
-                if key not in keys:
-                    problems.append(
-                        f'The body places quote "{key}", but this article has no quote with '
-                        "that key: nothing is shown there."
-                    )
-            not_live = self.linked_articles.exclude(pk__in=Article.objects.live())
-            for target in not_live:
-                problems.append(
-                    f'The link to "{target.title}" shows as plain text until that article is live.'
-                )
+            problems += reference_problems(
+                placed_keys=self.body_quote_keys,
+                quote_keys=set(self.quotes.values_list("key", flat=True)),
+                not_live_titles=self.linked_articles.exclude(
+                    pk__in=Article.objects.live()
+                ).values_list("title", flat=True),
+            )
         return problems
+
+
+def reference_problems(
+    *, placed_keys: Iterable[str], quote_keys: Collection[str], not_live_titles: Iterable[str]
+) -> list[str]:
+    """The editor's warnings about what a body refers to: placed quotes the article lacks and
+    links to articles that are not live. Shared by the body check and the admin's preview, so
+    both say the same thing."""
+    problems = [
+        f'The body places quote "{key}", but this article has no quote with that key: nothing '
+        "is shown there."
+        for key in placed_keys
+        if key not in quote_keys
+    ]
+    problems += [
+        f'The link to "{title}" shows as plain text until that article is live.'
+        for title in not_live_titles
+    ]
+    return problems
 
 
 class Byline(models.Model):
