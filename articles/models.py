@@ -78,6 +78,20 @@ class ArticleQuerySet(models.QuerySet):
             status=Status.PUBLISHED, publish_at__gt=at or timezone.now()
         )
 
+    def next_scheduled_change(self, now: datetime) -> datetime | None:
+        """The next moment live() changes by the clock alone: a published article reaching its
+        publish time or its expiry. One query."""
+        found = (
+            self.not_trashed()
+            .filter(status=Status.PUBLISHED)
+            .aggregate(
+                go_live=models.Min("publish_at", filter=Q(publish_at__gt=now)),
+                expiry=models.Min("expire_at", filter=Q(expire_at__gt=now)),
+            )
+        )
+        moments = [moment for moment in found.values() if moment is not None]
+        return min(moments) if moments else None
+
     def in_topic(self, topic) -> ArticleQuerySet:
         """The topic's cluster: its primary articles, those listing it as a further topic, and
         those whose primary topic is one of its subtopics."""

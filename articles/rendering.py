@@ -113,6 +113,14 @@ def render_body(source: str, *, resolve_article: ArticleResolver) -> RenderedBod
 ARTICLE_LINK = re.compile(
     r'<a\b[^>]*?\bdata-article-ref="(?P<id>\d+)"[^>]*>(?P<text>.*?)</a>', re.DOTALL
 )
+ARTICLE_REF = re.compile(r'\bdata-article-ref="(\d+)"')
+
+
+def referenced_article_ids(html: str) -> set[int]:
+    """The ids of every article a stored body links to, live or not (for the page cache)."""
+    return {int(found) for found in ARTICLE_REF.findall(html)}
+
+
 QUOTE_PLACEHOLDER = re.compile(r'<figure\b[^>]*?\bdata-quote="(?P<key>[a-z0-9_-]+)"[^>]*></figure>')
 
 

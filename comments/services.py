@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.workflow import record
+from core.cache_invalidation import comments_tag, refresh
 
 from . import guards, text
 from .models import Comment, CommentStatus, Report, ReportReason, ReportStatus
@@ -82,9 +83,13 @@ def moderate(*, comments, status: str, by: AbstractBaseUser) -> int:
     """Set the moderation state of several comments at once; returns how many changed."""
     if status not in CommentStatus.values:
         raise ValueError(f"unknown comment status {status!r}")
-    return comments.exclude(status=status).update(
-        status=status, moderated_at=timezone.now(), moderated_by=by
-    )
+    changing = comments.exclude(status=status)
+    # update() sends no signals: refresh the pages of the articles these comments are on.
+    # (Only pages with approved comments change, but which were approved is gone after it.)
+    article_ids = set(changing.values_list("article_id", flat=True))
+    changed = changing.update(status=status, moderated_at=timezone.now(), moderated_by=by)
+    refresh(tags={comments_tag(article_id) for article_id in article_ids})
+    return changed
 
 
 def post_editors_reply(*, parent: Comment, body: str, by: AbstractBaseUser) -> Comment:

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a cached page for an anonymous reader skips them all.
+    "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -263,5 +265,18 @@ COMMENTS = {
     "MAX_BODY_LENGTH": 3000,
     "DUPLICATE_WINDOW_HOURS": 24,
 }
+# --- Page cache (core/page_cache.py) -----------------------------------------------------
+PAGE_CACHE = {
+    "ENABLED": env_bool("PAGE_CACHE", default=True),
+    # How long Django keeps a page at most; changes refresh it sooner (exact invalidation).
+    "SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "86400")),
+    # How long a CDN or the nginx front may keep a page (s-maxage) without being purged.
+    "CDN_SECONDS": int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "300")),
+    "STALE_WHILE_REVALIDATE": 60,
+    # Told of every change: callables (tags=set, urls=set). Add core.page_cache.NginxRefresher
+    # style purgers for a front cache; see docs/performance.md.
+    "PURGERS": env_list("PAGE_CACHE_PURGERS", "core.page_cache.log_purge"),
+}
+
 # Behind our own proxy the reader's address is the last X-Forwarded-For entry it added.
 TRUST_X_FORWARDED_FOR = env_bool("BEHIND_TLS_PROXY", default=False)

@@ -16,6 +16,13 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Most tests change data and look again inside one transaction, where the cache's
+    invalidation (run on commit) never fires. tests/core/test_page_cache.py turns it on."""
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": False}
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters and cached pages live in the cache; no test inherits another's."""
     from django.core.cache import cache
