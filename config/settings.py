@@ -273,9 +273,11 @@ PAGE_CACHE = {
     # How long a CDN or the nginx front may keep a page (s-maxage) without being purged.
     "CDN_SECONDS": int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "300")),
     "STALE_WHILE_REVALIDATE": 60,
-    # Told of every change: callables (tags=set, urls=set). Add core.page_cache.NginxRefresher
-    # style purgers for a front cache; see docs/performance.md.
+    # Told of every change: callables (tags=set, urls=set). With the nginx front, add
+    # core.page_cache.refresh_nginx_fronts; see docs/deployment.md.
     "PURGERS": env_list("PAGE_CACHE_PURGERS", "core.page_cache.log_purge"),
+    # Base URLs of the nginx fronts refresh_nginx_fronts asks (e.g. http://10.0.0.5:80).
+    "NGINX_FRONTS": env_list("NGINX_FRONTS", ""),
 }
 
 # Behind our own proxy the reader's address is the last X-Forwarded-For entry it added.

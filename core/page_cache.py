@@ -227,6 +227,36 @@ def log_purge(*, tags: set[str], urls: set[str]) -> None:
                 len(tags), len(urls), " ".join(sorted(urls)[:20]))  # fmt: skip
 
 
+def refresh_nginx_fronts(*, tags: set[str], urls: set[str]) -> None:
+    """Purger for the nginx front (deploy/nginx/dossier.conf): ask each front to fetch the
+    changed URLs anew. nginx has no purge in its open-source build; a request carrying
+    X-Dossier-Refresh from an allowed address bypasses its cache and stores the fresh answer.
+    Runs in a thread so an editor's save does not wait for the pages to render."""
+    fronts = config("NGINX_FRONTS")
+    if not fronts or not urls:
+        return
+    threading.Thread(target=_refresh, args=(fronts, sorted(urls)), daemon=True).start()
+
+
+def _refresh(fronts: list[str], urls: list[str]) -> None:
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    for front in fronts:
+        for url in urls:
+            parts = urlsplit(url)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            request = urllib.request.Request(
+                front.rstrip("/") + path,
+                headers={"Host": parts.netloc, "X-Dossier-Refresh": "1",
+                         "X-Forwarded-Proto": parts.scheme},
+            )  # fmt: skip
+            try:
+                urllib.request.urlopen(request, timeout=10).read()
+            except OSError as error:  # a 404 (now unpublished) is fine; so is a front being down
+                logger.info("nginx refresh of %s via %s: %s", url, front, error)
+
+
 # --- storing and serving ---------------------------------------------------------------
 
 
@@ -336,7 +366,7 @@ class PageCacheMiddleware:
             expires_at=now + lifetime,
         )
         cache.set(key, page, timeout=lifetime)
-        registry.add(tags, request.get_full_path())
+        registry.add(tags, request.build_absolute_uri())
         return page
 
     def replay(self, request, page: StoredPage, now: float) -> HttpResponse:
