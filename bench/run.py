@@ -257,12 +257,10 @@ def measure(args) -> tuple[list[dict], dict]:
     article = "/articles/" + data["slugs"][0] + "/"
     articles = ["/articles/" + slug + "/" for slug in data["slugs"]]
     searches = [f"/search/?q={word}" for word in data["words"]] or ["/search/?q=energy"]
-    run_wrk = lambda url, **kw: wrk(
-        url,
-        duration=args.duration,  # noqa: E731
-        connections=args.connections,
-        **kw,
-    )
+
+    def run_wrk(url: str, paths: list[str] | None = None) -> dict:
+        return wrk(url, duration=args.duration, connections=args.connections, paths=paths)
+
     results: list[dict] = []
     notes: dict = {"articles_live": data["count"]}
 
