@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -60,6 +60,17 @@ def live_q(at: datetime | None = None, prefix: str = "") -> Q:
         & (Q(**{f"{prefix}expire_at__isnull": True}) | Q(**{f"{prefix}expire_at__gt": now}))
         & Q(**{f"{prefix}deleted_at__isnull": True})
     )
+
+
+class JSONList(models.Aggregate):
+    """The aggregated values as one JSON array (JSON_GROUP_ARRAY on SQLite, JSONB_AGG on
+    PostgreSQL), in no particular order."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -125,6 +136,18 @@ class ArticleQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
+
+    def with_tag_list(self) -> ArticleQuerySet:
+        """Each article's tags as `tag_list`, [{"id": …, "name": …}, …] in no particular order
+        (None without tags), read in the same query as the articles: a prefetch would cost
+        one more."""
+        tags = (
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+            .values("content_object")
+            .annotate(tags=JSONList(JSONObject(id="tag_id", name="tag__name")))
+            .values("tags")
+        )
+        return self.annotate(tag_list=Subquery(tags, output_field=models.JSONField()))
 
     def with_body_references(self) -> ArticleQuerySet:
         """What finish_body() needs: the placed quotes with their experts, and which linked
