@@ -33,7 +33,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 BASE = "http://testserver"
 SECTIONS = ["articles", "topics", "authors", "experts"]
-SECTION_QUERY_BUDGET = 4
 
 # --- the validator ---------------------------------------------------------------------------
 
@@ -491,42 +490,6 @@ def test_first_page_can_be_asked_for_by_number(client):
 @pytest.mark.parametrize("path", ["/sitemap-nope.xml", "/sitemap-.xml", "/sitemap-Articles.xml"])
 def test_unknown_section_is_404(client, path):
     assert client.get(path).status_code == 404
-
-
-# --- query budget -------------------------------------------------------------------------
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
-def add_articles(count: int) -> None:
-    topic = TopicFactory()
-    author = AuthorFactory()
-    for n in range(count):
-        ArticleFactory(primary_topic=topic, authors=[author], tags=[f"tag-{topic.pk}-{n}"])
-
-
-def test_articles_section_query_count_does_not_grow_with_the_corpus(client):
-    add_articles(2)
-    few = count_queries(client, "/sitemap-articles.xml")
-    add_articles(10)
-    many = count_queries(client, "/sitemap-articles.xml")
-
-    assert few == many
-    assert many <= SECTION_QUERY_BUDGET
-
-
-def test_sitemap_index_query_count_does_not_grow_with_the_corpus(client):
-    add_articles(2)
-    few = count_queries(client, "/sitemap.xml")
-    add_articles(10)
-    many = count_queries(client, "/sitemap.xml")
-
-    assert few == many
 
 
 # --- the index asks the database, it does not load the sections ---------------------------
