@@ -1,11 +1,13 @@
 """Serving as production does: hashed, precompressed static files with far-future caching,
-gzip for pages, and cached templates."""
+gzip for pages, cached templates, and the gunicorn settings file (docs/deployment.md)."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import runpy
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.template.loaders.cached import Loader as CachedLoader
 from django.test import Client, override_settings
+from gunicorn.config import Config
 
 from tests.factories import ArticleFactory
 
@@ -161,3 +164,84 @@ def test_templates_are_compiled_once_per_process_when_debug_is_off():
 def test_the_sites_own_engine_caches_templates():
     (loader,) = engines["django"].engine.template_loaders
     assert isinstance(loader, CachedLoader)
+
+
+# --- gunicorn ------------------------------------------------------------------------------
+
+GUNICORN_CONF = Path(settings.BASE_DIR) / "config" / "gunicorn.py"
+GUNICORN_ENV = (
+    "GUNICORN_BIND", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT",
+    "GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_REQUESTS_JITTER", "FORWARDED_ALLOW_IPS",
+    "GUNICORN_ACCESS_LOG", "LOG_LEVEL",
+)  # fmt: skip
+
+
+def gunicorn_settings(monkeypatch, **env) -> dict:
+    """The settings config/gunicorn.py makes under `env` (and nothing else of ours set)."""
+    for name in GUNICORN_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    values = runpy.run_path(str(GUNICORN_CONF))
+    return {name: value for name, value in values.items() if not name.startswith("_")}
+
+
+def applied(values: dict) -> Config:
+    """A gunicorn Config with every setting applied, through gunicorn's own validators."""
+    config = Config()
+    for name, value in values.items():
+        config.set(name, value)
+    return config
+
+
+def test_every_name_in_the_gunicorn_file_is_a_gunicorn_setting(monkeypatch):
+    """gunicorn silently ignores names it does not know: a typo would be lost."""
+    values = gunicorn_settings(monkeypatch)
+    known = Config().settings
+
+    assert {name for name in values if name not in known} == {"os"}
+
+
+def test_gunicorn_defaults(monkeypatch):
+    values = gunicorn_settings(monkeypatch)
+    values.pop("os")
+    config = applied(values)
+
+    assert config.wsgi_app == "config.wsgi:application"
+    assert config.bind == ["127.0.0.1:8000"]
+    assert (config.worker_class_str, config.workers) == ("sync", 2)
+    assert (config.timeout, config.graceful_timeout) == (30, 30)
+    assert (config.max_requests, config.max_requests_jitter) == (1000, 100)
+    assert config.forwarded_allow_ips == ["127.0.0.1", "::1"]
+    assert (config.accesslog, config.errorlog, config.loglevel) == ("-", "-", "info")
+    assert "%(M)s" in config.access_log_format
+
+
+def test_gunicorn_reads_the_environment(monkeypatch):
+    values = gunicorn_settings(
+        monkeypatch,
+        GUNICORN_BIND="0.0.0.0:9000, unix:/run/dossier.sock",
+        WEB_CONCURRENCY="5",
+        GUNICORN_TIMEOUT="60",
+        GUNICORN_GRACEFUL_TIMEOUT="10",
+        GUNICORN_MAX_REQUESTS="500",
+        GUNICORN_MAX_REQUESTS_JITTER="50",
+        FORWARDED_ALLOW_IPS="10.0.0.5",
+        GUNICORN_ACCESS_LOG="",
+        LOG_LEVEL="WARNING",
+    )
+    values.pop("os")
+    config = applied(values)
+
+    assert config.bind == ["0.0.0.0:9000", "unix:/run/dossier.sock"]
+    assert config.workers == 5
+    assert (config.timeout, config.graceful_timeout) == (60, 10)
+    assert (config.max_requests, config.max_requests_jitter) == (500, 50)
+    assert config.forwarded_allow_ips == ["10.0.0.5"]
+    assert config.accesslog is None
+    assert config.loglevel == "warning"
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="no /dev/shm here")
+def test_gunicorn_heartbeat_files_live_in_memory(monkeypatch):
+    assert gunicorn_settings(monkeypatch)["worker_tmp_dir"] == "/dev/shm"
