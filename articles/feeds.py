@@ -10,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from taggit.models import Tag
 
 from authors.models import Author
 from core import page_cache
@@ -49,6 +50,11 @@ class FullContentAtom(Atom1Feed):
 
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+
+
+def tags_of(item: Article) -> list[Tag]:
+    """The tags of an article read with_tag_list(), as (unsaved) Tag objects."""
+    return [Tag(pk=tag["id"], name=tag["name"]) for tag in item.tag_list or []]
 
 
 def full_content() -> bool:
@@ -100,7 +106,7 @@ class ArticleFeed(Feed):
         return Article.objects.live()
 
     def items(self, obj=None):
-        articles = self.articles(obj).with_cards().prefetch_related("tags").newest_first()
+        articles = self.articles(obj).with_cards().with_tag_list().newest_first()
         if full_content():
             articles = articles.with_body_references()
         items = list(articles[:FEED_SIZE])
@@ -114,7 +120,7 @@ class ArticleFeed(Feed):
             obj,
             page_cache.collection("articles", obj),
             shown_on_cards(items),
-            [list(item.tags.all()) for item in items],
+            [tags_of(item) for item in items],
         )
         if full_content():
             page_cache.depends_on(
@@ -164,8 +170,8 @@ class ArticleFeed(Feed):
         return self.request.build_absolute_uri(bylines[0].author.get_absolute_url())
 
     def item_categories(self, item: Article) -> list[str]:
-        # Sorted: the database returns prefetched tags in no particular order.
-        return [item.primary_topic.name, *sorted(tag.name for tag in item.tags.all())]
+        # Sorted: the database aggregates tags in no particular order.
+        return [item.primary_topic.name, *sorted(tag.name for tag in tags_of(item))]
 
     def item_guid_is_permalink(self, item: Article) -> bool:
         return True

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -62,12 +62,26 @@ def live_q(at: datetime | None = None, prefix: str = "") -> Q:
     )
 
 
+NOT_TRASHED = Q(deleted_at__isnull=True)
+
+
+class JSONList(models.Aggregate):
+    """The aggregated values as one JSON array (JSON_GROUP_ARRAY on SQLite, JSONB_AGG on
+    PostgreSQL), in no particular order."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self, at: datetime | None = None) -> ArticleQuerySet:
         return self.filter(live_q(at))
 
     def not_trashed(self) -> ArticleQuerySet:
-        return self.filter(deleted_at__isnull=True)
+        return self.filter(NOT_TRASHED)
 
     def trashed(self) -> ArticleQuerySet:
         return self.filter(deleted_at__isnull=False)
@@ -125,6 +139,18 @@ class ArticleQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
+
+    def with_tag_list(self) -> ArticleQuerySet:
+        """Each article's tags as `tag_list`, [{"id": …, "name": …}, …] in no particular order
+        (None without tags), read in the same query as the articles: a prefetch would cost
+        one more."""
+        tags = (
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+            .values("content_object")
+            .annotate(tags=JSONList(JSONObject(id="tag_id", name="tag__name")))
+            .values("tags")
+        )
+        return self.annotate(tag_list=Subquery(tags, output_field=models.JSONField()))
 
     def with_body_references(self) -> ArticleQuerySet:
         """What finish_body() needs: the placed quotes with their experts, and which linked
@@ -372,6 +398,40 @@ class Article(SlugHistoryMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_live_idx"),
             models.Index(fields=["primary_topic", "status", "publish_at"]),
+            # The admin's article list: it shows what is not in the trash unless asked, newest
+            # change first, filtered and sorted by these columns and drilled down by publish
+            # date. Partial indexes on the rows it shows let each page, its count and its date
+            # list be read from an index at 100,000 articles (measured in docs/performance.md).
+            models.Index(
+                fields=["modified_at", "id"], condition=NOT_TRASHED, name="article_desk_idx"
+            ),
+            models.Index(
+                fields=["status", "modified_at", "publish_at"],
+                condition=NOT_TRASHED,
+                name="article_desk_status_idx",
+            ),
+            models.Index(
+                fields=["publish_at", "modified_at"],
+                condition=NOT_TRASHED,
+                name="article_desk_publish_idx",
+            ),
+            models.Index(fields=["title"], condition=NOT_TRASHED, name="article_desk_title_idx"),
+            # Few articles are featured or hidden from search engines: small indexes.
+            models.Index(
+                fields=["modified_at", "publish_at"],
+                condition=NOT_TRASHED & Q(featured=True),
+                name="article_desk_featured_idx",
+            ),
+            models.Index(
+                fields=["modified_at", "publish_at"],
+                condition=NOT_TRASHED & Q(noindex=True),
+                name="article_desk_noindex_idx",
+            ),
+            models.Index(
+                fields=["modified_at", "id"],
+                condition=Q(deleted_at__isnull=False),
+                name="article_trash_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from taggit.models import Tag
 from comments import selectors as comment_selectors
 from core import page_cache
 from core.cache_invalidation import comments_tag
+from core.pagination import WindowCountPaginator
 from core.views import ArticleListPage, SlugObjectMixin, shown_on_cards
 
 from . import preview, search
@@ -154,6 +155,8 @@ class SearchView(ListView):
     template_name = "articles/search.html"
     context_object_name = "results"
     paginate_by = 10
+    # The page of results carries the number of results: no separate COUNT query.
+    paginator_class = WindowCountPaginator
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None)

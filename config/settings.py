@@ -63,6 +63,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses HTML, feeds and sitemaps for clients that accept gzip. Below WhiteNoise, which
+    # answers static files itself with their precompressed copies (and leaves images alone);
+    # above the page cache, so a stored page is kept once, uncompressed, and each reader gets
+    # it gzipped or not as they asked. Django pads each response with random bytes against
+    # BREACH. https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.gzip
+    "django.middleware.gzip.GZipMiddleware",
     # Before sessions, CSRF and auth: a cached page for an anonymous reader skips them all.
     "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +85,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# No "loaders" option on purpose: Django then wraps the filesystem and app loaders in its cached
+# loader, so each template is read and compiled once per process (runserver resets it when a
+# template changes). tests/core/test_serving.py holds this for DEBUG off.
+# https://docs.djangoproject.com/en/5.2/ref/templates/api/#django.template.loaders.cached.Loader
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -165,6 +175,13 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# With DEBUG off (production), collectstatic writes every file under a content-hashed name too
+# (css/site.1a2b….css, the name {% static %} gives) with a .gz copy beside it: run it before
+# starting the site. WhiteNoise serves hashed names with "max-age=315360000, public, immutable"
+# by itself, as their content never changes under that name; a file asked for by its plain name
+# keeps WhiteNoise's 60-second default, since that name's content changes with each deploy.
+# No brotli copies: the public site's assets are two small stylesheets, and every client and
+# proxy speaks gzip. With DEBUG on (development, the tests) plain names: nothing to collect.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

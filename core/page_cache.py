@@ -316,7 +316,12 @@ def add_cache_headers(response: HttpResponse, page: StoredPage, now: float) -> N
 
 
 def not_modified(request: HttpRequest, page: StoredPage) -> bool:
-    etags = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    # If-None-Match compares weakly (RFC 9110, 13.1.2): W/"x" matches "x". GZipMiddleware
+    # turns our ETag weak on compressed responses, which is what gzip-accepting clients and
+    # nginx's revalidation send back.
+    etags = {
+        etag.removeprefix("W/") for etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    }
     return page.etag in etags or "*" in etags
 
 

@@ -22,12 +22,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("feeds/articles/", feeds.SiteFeed(), name="feed"),
     path("feeds/articles/atom/", feeds.SiteAtomFeed(), name="feed_atom"),
-    path(
-        "sitemap.xml",
-        sitemap_cached(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "core:sitemap_section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap_cached(views.sitemap_index), name="sitemap"),
     path(
         "sitemap-<section>.xml",
         sitemap_cached(sitemap_views.sitemap),

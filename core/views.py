@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db import models
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from articles.models import Article
 from core import page_cache
 from core.models import SlugHistory
+from core.sitemaps import SITEMAPS
 from topics.models import Topic
 
 
@@ -119,3 +123,35 @@ def csrf_failure(request, reason: str = ""):
     if match is not None and match.view_name in CSRF_RESENDABLE:
         return resend_after_csrf_failure(request)
     return render(request, "403_csrf.html", status=403)
+
+
+@require_safe
+@x_robots_tag
+def sitemap_index(request) -> TemplateResponse:
+    """/sitemap.xml: every page of every section, each with its own latest change.
+
+    Replaces Django's index view, which loads every item of every section to find one date.
+    One aggregate query per section; the sections themselves are Django's paginated views.
+    """
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        section_url = request.build_absolute_uri(
+            reverse("core:sitemap_section", kwargs={"section": section})
+        )
+        # An empty section still has its (empty) first page, as in Django's index.
+        lastmods = sitemap_class().page_lastmods() or [None]
+        for number, lastmod in enumerate(lastmods, start=1):
+            url = section_url if number == 1 else f"{section_url}?p={number}"
+            entries.append(SitemapIndexItem(url, lastmod))
+    headers = None
+    stamps = [entry.last_mod for entry in entries]
+    if all(stamps):
+        # Lets a crawler's conditional GET be answered 304 by ConditionalGetMiddleware or a cache.
+        headers = {"Last-Modified": http_date(max(stamps).timestamp())}
+    return TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
+        headers=headers,
+    )

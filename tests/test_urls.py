@@ -12,7 +12,7 @@ from articles import feeds
 from articles.views import ArticleDetailView, SearchView, SharedPreviewView, TagDetailView
 from authors.views import AuthorDetailView, AuthorListView, ExpertDetailView, ExpertListView
 from comments import views as comment_views
-from core.views import HomeView, robots_txt
+from core.views import HomeView, robots_txt, sitemap_index
 from tests.factories import ArticleFactory, AuthorFactory, ExpertFactory, TopicFactory
 from tests.routes import public_route_names
 from topics.views import TopicDetailView, TopicListView
@@ -38,7 +38,7 @@ ROUTES = [
     ("topics:feed_atom", {"slug": "iran"}, "/topics/iran/feed/atom/", feeds.TopicAtomFeed),
     ("authors:feed", {"slug": "sam"}, "/authors/sam/feed/", feeds.AuthorFeed),
     ("authors:feed_atom", {"slug": "sam"}, "/authors/sam/feed/atom/", feeds.AuthorAtomFeed),
-    ("core:sitemap", {}, "/sitemap.xml", sitemap_views.index),
+    ("core:sitemap", {}, "/sitemap.xml", sitemap_index),
     ("core:sitemap_section", {"section": "articles"}, "/sitemap-articles.xml",
      sitemap_views.sitemap),
     ("comments:post", {"slug": "an-article"}, "/articles/an-article/comments/",

@@ -28,11 +28,11 @@ from tests.factories import (
     TopicFactory,
 )
 from tests.html import parse
+from tests.test_query_budgets import FEED_QUERY_BUDGET, FULL_CONTENT_FEED_QUERY_BUDGET
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 BASE = "http://testserver"
-SITE_FEED_QUERY_BUDGET = 4
 SCHEDULED_AT = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)  # after FROZEN_NOW
 EXPIRED_AT = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)  # before FROZEN_NOW
 
@@ -619,14 +619,13 @@ def test_site_feed_query_count_does_not_grow_with_articles(client, settings, kin
     many = count_site_feed_queries(client, kind)
 
     assert few == many
-    if not full:
-        assert many <= SITE_FEED_QUERY_BUDGET
+    assert many <= (FULL_CONTENT_FEED_QUERY_BUDGET if full else FEED_QUERY_BUDGET)
 
 
 def test_site_feed_without_full_content_stays_within_budget(client, django_assert_max_num_queries):
     populate(15)
 
-    with django_assert_max_num_queries(SITE_FEED_QUERY_BUDGET):
+    with django_assert_max_num_queries(FEED_QUERY_BUDGET):
         client.get(site_feed_url(RSS))
 
 

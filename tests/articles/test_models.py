@@ -562,3 +562,21 @@ def test_was_updated_only_when_updated_after_publishing():
 
 def test_article_url_is_under_articles():
     assert ArticleFactory.build(slug="x-y").get_absolute_url() == "/articles/x-y/"
+
+
+# --- with_tag_list() ------------------------------------------------------------------------
+
+
+def test_with_tag_list_brings_every_tag_in_the_article_query(django_assert_num_queries):
+    names = ["sanctions", "Ünïcode", 'with "quotes", and commas', "[not json]"]
+    tagged = ArticleFactory(tags=names)
+    untagged = ArticleFactory()
+
+    with django_assert_num_queries(1):
+        found = {a.pk: a.tag_list for a in Article.objects.with_tag_list()}
+
+    assert sorted((t["id"], t["name"]) for t in found[tagged.pk]) == sorted(
+        (tag.pk, tag.name) for tag in tagged.tags.all()
+    )
+    assert sorted(t["name"] for t in found[tagged.pk]) == sorted(names)
+    assert found[untagged.pk] is None

@@ -6,6 +6,7 @@ from django.urls import reverse
 from articles.models import Article, Status
 from articles.search import MAX_QUERY_LENGTH, SearchFilters, clean_query, search_articles
 from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
+from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,40 @@ def test_bad_filter_values_are_ignored_not_errors(client, corpus):
 
     assert response.status_code == 200
     assert "3 results" in response.content.decode()
+
+
+def test_a_bad_filter_value_does_not_drop_the_good_one(client, corpus):
+    author = AuthorFactory()
+    ArticleFactory(title="Caspian by the author", authors=[author])
+
+    response = client.get(SEARCH, {"q": "caspian", "topic": "abc", "author": author.pk})
+
+    html = response.content.decode()
+    assert "1 result " in html
+    assert "Caspian by the author" in html
+
+
+def test_filters_offer_every_topic_and_author_by_name(client):
+    TopicFactory(name="Energy")
+    TopicFactory(name="Arms trade")
+    AuthorFactory(name="Zoë Writer")
+    AuthorFactory(name="Adam Writer")
+
+    page = parse(client.get(SEARCH))
+
+    topics = [option.text for option in page.one("select", name="topic").select("option")]
+    authors = [option.text for option in page.one("select", name="author").select("option")]
+    assert topics == ["All topics", "Arms trade", "Energy"]
+    assert authors == ["All authors", "Adam Writer", "Zoë Writer"]
+
+
+def test_chosen_filters_stay_selected(client):
+    topic = TopicFactory(name="Energy")
+
+    page = parse(client.get(SEARCH, {"q": "oil", "topic": topic.pk}))
+
+    (chosen,) = page.one("select", name="topic").select("option", selected=True)
+    assert chosen.text == "Energy"
 
 
 def test_page_beyond_the_results_is_404(client, corpus):

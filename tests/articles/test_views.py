@@ -22,11 +22,11 @@ from tests.factories import (
     TopicFactory,
 )
 from tests.html import parse
+from tests.test_query_budgets import ARTICLE_PAGE_QUERY_BUDGET
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 CALLOUT_KINDS = list(settings.DOSSIER["CALLOUT_KINDS"].items())
-ARTICLE_PAGE_QUERY_BUDGET = 12
 
 SEED_BODY = """The opening paragraph sets out the argument and why it matters now.
 

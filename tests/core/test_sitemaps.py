@@ -33,7 +33,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 BASE = "http://testserver"
 SECTIONS = ["articles", "topics", "authors", "experts"]
-SECTION_QUERY_BUDGET = 4
 
 # --- the validator ---------------------------------------------------------------------------
 
@@ -493,40 +492,66 @@ def test_unknown_section_is_404(client, path):
     assert client.get(path).status_code == 404
 
 
-# --- query budget -------------------------------------------------------------------------
+# --- the index asks the database, it does not load the sections ---------------------------
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+def test_index_reads_one_aggregate_per_section_and_no_items(client):
+    """Django's own index loads every item of every section to find each section's latest
+    change; ours asks for MAX(modified_at) per page, one query per section (the query budget
+    is proved in tests/test_query_budgets.py)."""
+    for n in range(5):
+        ArticleFactory(slug=f"item-{n}")
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/sitemap.xml").status_code == 200
+
+    sqls = [query["sql"] for query in captured.captured_queries]
+    assert len(sqls) == len(SECTIONS)
+    assert all(sql.startswith("SELECT MAX(") for sql in sqls), sqls
 
 
-def add_articles(count: int) -> None:
-    topic = TopicFactory()
-    author = AuthorFactory()
-    for n in range(count):
-        ArticleFactory(primary_topic=topic, authors=[author], tags=[f"tag-{topic.pk}-{n}"])
+@pytest.mark.usefixtures("two_per_page")
+def test_each_index_entry_has_the_latest_change_on_its_own_page(client):
+    """Pages follow the section's order (by id): an edit shows on the edited article's page
+    only, so a crawler can skip the pages that did not change."""
+    articles = [
+        made_at(datetime(2026, 3, n + 1, 8, 0, tzinfo=UTC), ArticleFactory, slug=f"p-{n}")
+        for n in range(5)
+    ]
+    with time_machine.travel(datetime(2026, 5, 20, 8, 0, tzinfo=UTC), tick=False):
+        articles[0].standfirst = "Edited later."
+        articles[0].save()
+
+    entries = read_sitemap(client, "/sitemap.xml", root="sitemapindex")
+
+    lastmods = {
+        local(e["loc"]): datetime.fromisoformat(e["lastmod"])
+        for e in entries
+        if "sitemap-articles.xml" in e["loc"]
+    }
+    assert lastmods == {
+        "/sitemap-articles.xml": datetime(2026, 5, 20, 8, 0, tzinfo=UTC),
+        "/sitemap-articles.xml?p=2": datetime(2026, 3, 4, 8, 0, tzinfo=UTC),
+        "/sitemap-articles.xml?p=3": datetime(2026, 3, 5, 8, 0, tzinfo=UTC),
+    }
 
 
-def test_articles_section_query_count_does_not_grow_with_the_corpus(client):
-    add_articles(2)
-    few = count_queries(client, "/sitemap-articles.xml")
-    add_articles(10)
-    many = count_queries(client, "/sitemap-articles.xml")
+def test_index_says_when_anything_last_changed(client):
+    made_at(datetime(2026, 4, 2, 8, 0, tzinfo=UTC), ArticleFactory)
+    made_at(datetime(2026, 3, 1, 8, 0, tzinfo=UTC), TopicFactory)
+    made_at(datetime(2026, 3, 1, 8, 0, tzinfo=UTC), AuthorFactory)
+    made_at(datetime(2026, 2, 1, 8, 0, tzinfo=UTC), ExpertFactory)
 
-    assert few == many
-    assert many <= SECTION_QUERY_BUDGET
+    response = client.get("/sitemap.xml")
+
+    assert response["Last-Modified"] == "Thu, 02 Apr 2026 08:00:00 GMT"
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
 
 
-def test_sitemap_index_query_count_does_not_grow_with_the_corpus(client):
-    add_articles(2)
-    few = count_queries(client, "/sitemap.xml")
-    add_articles(10)
-    many = count_queries(client, "/sitemap.xml")
+def test_index_of_a_site_with_an_empty_section_has_no_last_modified(client):
+    ArticleFactory()  # no expert yet: that section has no date
 
-    assert few == many
+    assert "Last-Modified" not in client.get("/sitemap.xml")
 
 
 # --- robots.txt --------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
-"""Home page, the 404 page, old-slug redirects, page numbers, hostile URLs and list-page queries."""
+"""Home page, the 404 page, old-slug redirects, page numbers, hostile URLs and list pages.
+
+Their query budgets are proved in tests/test_query_budgets.py.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from articles.models import Status
 from tests.factories import (
@@ -21,8 +22,6 @@ from tests.factories import (
 from tests.html import card_titles, parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-
-LIST_PAGE_QUERY_BUDGET = 10
 
 
 def day(n: int) -> datetime:
@@ -307,7 +306,7 @@ def test_hostile_url_is_404_never_500(client, debug_off, url):
     assert response.status_code == 404
 
 
-# --- list pages keep a fixed number of queries ------------------------------------------------
+# --- list pages show what they list --------------------------------------------------------------
 
 
 class Corpus:
@@ -346,29 +345,6 @@ def corpus():
 
 
 LIST_PAGES = ["/", "/topics/main/", "/authors/writer/", "/tags/corpus/", "/experts/expert/"]
-
-
-def query_counts(client) -> dict[str, int]:
-    counts = {}
-    for url in LIST_PAGES:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, url
-        counts[url] = len(queries)
-    return counts
-
-
-def test_list_page_queries_do_not_grow_with_the_number_of_articles(client, corpus):
-    corpus.add(3)
-    small = query_counts(client)
-    corpus.add(12)
-    large = query_counts(client)
-
-    assert small == large, f"queries with 3 articles: {small}; with 15: {large}"
-    for url, count in large.items():
-        assert count <= LIST_PAGE_QUERY_BUDGET, (
-            f"{url} makes {count} queries (budget {LIST_PAGE_QUERY_BUDGET})"
-        )
 
 
 def test_list_pages_show_the_corpus(client, corpus):

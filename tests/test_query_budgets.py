@@ -1,0 +1,311 @@
+"""Query budgets: how many queries each page may make, whatever the size of the site.
+
+Every public page and the admin's article list is requested on a small site (SMALL articles)
+and again once the site has grown (LARGE articles, each with a byline of two, tags, a placed
+expert quote, a curated related link, a body link, further topics). A page passes when it makes
+the same number of queries at both sizes and no more than its budget. Run on SQLite and
+PostgreSQL (the counts hold on both).
+
+The budgets are the issue's, and live here only: other test modules import them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles import preview
+from articles.models import Article, Status
+from comments.models import Comment, CommentStatus
+from tests.factories import (
+    FIXED_PUBLISH_AT,
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    ExpertFactory,
+    ExpertQuoteFactory,
+    RelatedLinkFactory,
+    TopicFactory,
+    superuser,
+)
+from tests.routes import public_route_names
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+@pytest.fixture(autouse=True)
+def _uncached(settings):
+    """Budgets are for building a page: a page served from the page cache makes no query and
+    would prove nothing. (The suite's conftest turns the cache off too; this says so here.)"""
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": False}
+
+
+# --- the budgets (uncached: see _uncached) --------------------------------------------------
+ARTICLE_PAGE_QUERY_BUDGET = 12
+LIST_PAGE_QUERY_BUDGET = 10  # home, topic, author, tag and expert pages, and their indexes
+FEED_QUERY_BUDGET = 4
+# FEED_FULL_CONTENT=1 adds what finishing the bodies needs: their placed quotes and which linked
+# articles are live (articles.models.ArticleQuerySet.with_body_references), two queries.
+FULL_CONTENT_FEED_QUERY_BUDGET = FEED_QUERY_BUDGET + 2
+SITEMAP_QUERY_BUDGET = 4  # a section; the index too (one aggregate query per section)
+SEARCH_QUERY_BUDGET = 4
+# The admin's article list, including the session and user its login costs. Its time at
+# 100,000 articles is measured in docs/performance.md.
+ADMIN_CHANGELIST_QUERY_BUDGET = 10
+
+SMALL, LARGE = 3, 30
+
+# Not in the issue: the reader forms of the comments app (write, reply, report) and the form
+# token, budgeted at what they make now so that any growth shows.
+READER_FORM_QUERY_BUDGET = 3
+
+# Public routes with no budget row, and why.
+NOT_BUDGETED = {
+    "core:robots": "plain text built from URL names: no query at all",
+    "comments:post": "answers POSTs only: not a page",
+}
+
+
+class Site:
+    """A site that grows: `grow_to(n)` adds articles until it holds n live ones.
+
+    The pages measured (the first article, the topic, the author, ...) exist from the start, so
+    at both sizes the same URLs are requested; only how much content is behind them changes.
+    """
+
+    def __init__(self):
+        self.main = TopicFactory(slug="main", name="Main")
+        self.sub = TopicFactory(slug="sub", name="Sub", parent=self.main)
+        self.side = TopicFactory(slug="side", name="Side")
+        self.author = AuthorFactory(slug="writer")
+        self.expert = ExpertFactory(slug="expert")
+        self.articles: list[Article] = []
+        self.first_comment: Comment | None = None
+        self.draft = self._article(status=Status.DRAFT, publish_at=None, slug="draft")
+        self.draft_preview_url = preview.share_preview(
+            article=self.draft, by=superuser()
+        ).get_absolute_url()
+
+    def grow_to(self, count: int) -> None:
+        while len(self.articles) < count:
+            n = len(self.articles)
+            article = self._article(publish_at=FIXED_PUBLISH_AT + timedelta(days=n))
+            if self.articles:
+                RelatedLinkFactory(from_article=article, to_article=self.articles[-1])
+            self.articles.append(article)
+            # The first article's discussion grows with the site: a comment, a reply to it
+            # and one held for moderation (shown to nobody) per article added.
+            first = self.articles[0]
+            comment = CommentFactory(article=first)
+            CommentFactory(article=first, parent=comment)
+            CommentFactory(article=first, status=CommentStatus.PENDING)
+            self.first_comment = self.first_comment or comment
+        if self.main.pillar_article_id is None:
+            self.main.pillar_article = self.articles[0]
+            self.main.save()
+
+    def _article(self, **kwargs) -> Article:
+        n = len(self.articles)
+        previous = self.articles[-1].slug if self.articles else "nowhere"
+        article = ArticleFactory(
+            title=f"Corpus article {n}",
+            primary_topic=self.sub if n % 2 else self.main,
+            topics=[self.side] if n % 2 else [],
+            authors=[self.author, AuthorFactory()],
+            tags=["corpus", f"only-{n}"],
+            featured=n == 0,
+            body=f"## One\n\nSee [the previous one](article:{previous}).\n\n[[quote:q]]\n",
+            **kwargs,
+        )
+        ExpertQuoteFactory(article=article, expert=self.expert, key="q")
+        return article
+
+
+@dataclass
+class Page:
+    label: str
+    route: str  # the URL name, to check that every public route has a budget
+    url: Callable[[Site], str]
+    budget: int
+    admin: bool = False
+
+
+def feed(name: str, **kwargs) -> Callable[[Site], str]:
+    return lambda site: reverse(name, kwargs=kwargs)
+
+
+PAGES = [
+    Page("article", "articles:detail", lambda s: s.articles[0].get_absolute_url(),
+         ARTICLE_PAGE_QUERY_BUDGET),
+    Page("shared preview", "articles:preview", lambda s: s.draft_preview_url,
+         ARTICLE_PAGE_QUERY_BUDGET),
+    Page("home", "core:home", lambda s: reverse("core:home"), LIST_PAGE_QUERY_BUDGET),
+    Page("topic", "topics:detail", lambda s: s.main.get_absolute_url(), LIST_PAGE_QUERY_BUDGET),
+    Page("subtopic", "topics:detail", lambda s: s.sub.get_absolute_url(), LIST_PAGE_QUERY_BUDGET),
+    Page("author", "authors:detail", lambda s: s.author.get_absolute_url(),
+         LIST_PAGE_QUERY_BUDGET),
+    Page("tag", "articles:tag", lambda s: reverse("articles:tag", kwargs={"slug": "corpus"}),
+         LIST_PAGE_QUERY_BUDGET),
+    Page("expert", "authors:expert_detail", lambda s: s.expert.get_absolute_url(),
+         LIST_PAGE_QUERY_BUDGET),
+    Page("topics", "topics:list", lambda s: reverse("topics:list"), LIST_PAGE_QUERY_BUDGET),
+    Page("authors", "authors:list", lambda s: reverse("authors:list"), LIST_PAGE_QUERY_BUDGET),
+    Page("experts", "authors:expert_list", lambda s: reverse("authors:expert_list"),
+         LIST_PAGE_QUERY_BUDGET),
+    Page("search", "articles:search", lambda s: reverse("articles:search") + "?q=corpus",
+         SEARCH_QUERY_BUDGET),
+    Page("search, filtered", "articles:search",
+         lambda s: reverse("articles:search") + f"?q=corpus&topic={s.main.pk}&author={s.author.pk}",
+         SEARCH_QUERY_BUDGET),
+    Page("empty search", "articles:search", lambda s: reverse("articles:search"),
+         SEARCH_QUERY_BUDGET),
+    Page("site feed", "core:feed", feed("core:feed"), FEED_QUERY_BUDGET),
+    Page("site Atom feed", "core:feed_atom", feed("core:feed_atom"), FEED_QUERY_BUDGET),
+    Page("topic feed", "topics:feed", feed("topics:feed", slug="main"), FEED_QUERY_BUDGET),
+    Page("topic Atom feed", "topics:feed_atom", feed("topics:feed_atom", slug="main"),
+         FEED_QUERY_BUDGET),
+    Page("author feed", "authors:feed", feed("authors:feed", slug="writer"), FEED_QUERY_BUDGET),
+    Page("author Atom feed", "authors:feed_atom", feed("authors:feed_atom", slug="writer"),
+         FEED_QUERY_BUDGET),
+    Page("sitemap index", "core:sitemap", lambda s: reverse("core:sitemap"),
+         SITEMAP_QUERY_BUDGET),
+    Page("sitemap articles", "core:sitemap_section",
+         lambda s: reverse("core:sitemap_section", kwargs={"section": "articles"}),
+         SITEMAP_QUERY_BUDGET),
+    Page("sitemap authors", "core:sitemap_section",
+         lambda s: reverse("core:sitemap_section", kwargs={"section": "authors"}),
+         SITEMAP_QUERY_BUDGET),
+    Page("comment form", "comments:write",
+         lambda s: reverse("comments:write", kwargs={"slug": s.articles[0].slug}),
+         READER_FORM_QUERY_BUDGET),
+    Page("reply form", "comments:write",
+         lambda s: reverse("comments:write", kwargs={"slug": s.articles[0].slug})
+         + f"?reply_to={s.first_comment.pk}",
+         READER_FORM_QUERY_BUDGET),
+    Page("report an article", "comments:report_article",
+         lambda s: reverse("comments:report_article", kwargs={"slug": s.articles[0].slug}),
+         READER_FORM_QUERY_BUDGET),
+    Page("report a comment", "comments:report_comment",
+         lambda s: reverse("comments:report_comment", kwargs={"pk": s.first_comment.pk}),
+         READER_FORM_QUERY_BUDGET),
+    Page("comment form token", "comments:form_token", lambda s: reverse("comments:form_token"),
+         READER_FORM_QUERY_BUDGET),
+    Page("admin article list", "admin", lambda s: reverse("admin:articles_article_changelist"),
+         ADMIN_CHANGELIST_QUERY_BUDGET, admin=True),
+    Page("admin article list, filtered and searched", "admin",
+         lambda s: reverse("admin:articles_article_changelist")
+         + f"?status__exact=published&primary_topic__id__exact={s.main.pk}&q=corpus",
+         ADMIN_CHANGELIST_QUERY_BUDGET, admin=True),
+]  # fmt: skip
+
+
+def queries_of(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return [query["sql"] for query in captured.captured_queries]
+
+
+FULL_CONTENT_FEEDS = [
+    Page(f"{page.label}, full content", page.route, page.url, FULL_CONTENT_FEED_QUERY_BUDGET)
+    for page in PAGES
+    if page.route.endswith(("feed", "feed_atom"))
+]
+
+
+def measure(site: Site, public, admin, pages: list[Page] = PAGES) -> dict[str, list[str]]:
+    return {
+        page.label: queries_of(admin if page.admin else public, page.url(site)) for page in pages
+    }
+
+
+def over_budget(pages: list[Page], small, large) -> list[str]:
+    report = []
+    for page in pages:
+        few, many = len(small[page.label]), len(large[page.label])
+        if few != many or many > page.budget:
+            report.append(
+                f"{page.label}: {few} queries with {SMALL} articles, {many} with {LARGE} "
+                f"(budget {page.budget})"
+            )
+    return report
+
+
+@pytest.fixture
+def staff_client():
+    """A second client, logged in as a superuser, for the admin pages."""
+    staff = Client()
+    staff.force_login(superuser())
+    return staff
+
+
+def test_every_public_route_has_a_budget():
+    budgeted = {page.route for page in PAGES if not page.admin}
+    assert budgeted | set(NOT_BUDGETED) == public_route_names()
+
+
+def test_no_page_makes_more_queries_as_the_site_grows(client, staff_client):
+    site = Site()
+    site.grow_to(SMALL)
+    measure(site, client, staff_client)  # once first: per-process caches (content types) fill
+    small = measure(site, client, staff_client)
+    site.grow_to(LARGE)
+    large = measure(site, client, staff_client)
+
+    report = over_budget(PAGES, small, large)
+    assert not report, "\n".join(report)
+
+
+def test_full_content_feeds_make_no_more_queries_as_the_site_grows(client, settings):
+    settings.DOSSIER = {**settings.DOSSIER, "FEED_FULL_CONTENT": True}
+    site = Site()
+    site.grow_to(SMALL)
+    measure(site, client, None, FULL_CONTENT_FEEDS)
+    small = measure(site, client, None, FULL_CONTENT_FEEDS)
+    site.grow_to(LARGE)
+    large = measure(site, client, None, FULL_CONTENT_FEEDS)
+
+    assert len(FULL_CONTENT_FEEDS) == 6
+    report = over_budget(FULL_CONTENT_FEEDS, small, large)
+    assert not report, "\n".join(report)
+
+
+def test_the_site_really_grew_between_the_two_measurements(client):
+    """The pages above must list more at LARGE than at SMALL, or equal counts prove nothing."""
+    site = Site()
+    site.grow_to(LARGE)
+
+    html = client.get(reverse("articles:search") + "?q=corpus").content.decode()
+    assert f"{LARGE} results" in html
+    assert Article.objects.live().count() == LARGE
+    assert client.get(site.main.get_absolute_url() + "?page=2").status_code == 200
+
+
+def test_admin_article_list_never_counts_the_whole_table(staff_client):
+    """show_full_result_count is off: the list counts only the rows it shows (filtered), never
+    every article, which is a full scan on every load at 100,000 rows."""
+    site = Site()
+    site.grow_to(SMALL)
+    url = reverse("admin:articles_article_changelist")
+
+    for suffix in ("", f"?status__exact=published&primary_topic__id__exact={site.main.pk}"):
+        counts = [sql for sql in queries_of(staff_client, url + suffix) if "COUNT(" in sql]
+        assert counts, "the list should still count the rows it shows"
+        unfiltered = [sql for sql in counts if " WHERE " not in sql]
+        assert not unfiltered, unfiltered
+
+
+def test_search_learns_its_total_without_a_count_query(client):
+    """The number of results comes with the page of results (COUNT(*) OVER ())."""
+    Site().grow_to(SMALL)
+
+    sqls = queries_of(client, reverse("articles:search") + "?q=corpus")
+
+    assert not [sql for sql in sqls if "COUNT(*) AS" in sql], sqls
