@@ -294,9 +294,14 @@ def build_corpus(
     topics: int | None = None,
     batch_size: int = 500,
     progress: ProgressCallback | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> CorpusReport:
     """Make the bench content in the database the corpus for these arguments (see the module
-    docstring for what is kept, deleted and created). Returns what it did and row counts."""
+    docstring for what is kept, deleted and created). Returns what it did and row counts.
+
+    `progress(done, total)` follows the articles created; `notify(message)` announces slow
+    steps that have no progress of their own (deleting an earlier corpus)."""
+    notify = notify or (lambda message: None)
     if not 1 <= articles <= MAX_ARTICLES:
         raise CorpusError(f"The article count must be between 1 and {MAX_ARTICLES:,}.")
     size = corpus_size(articles=articles, authors=authors, experts=experts, topics=topics)
@@ -311,7 +316,13 @@ def build_corpus(
     try:
         with transaction.atomic():
             if not _pools_match(pools):
-                report.removed += _delete_articles(bench_articles().values_list("pk", flat=True))
+                old = list(bench_articles().values_list("pk", flat=True))
+                if old:
+                    notify(
+                        f"Removing the {len(old):,} articles of a bench corpus built with "
+                        "another seed, other sizes or an older generator."
+                    )
+                report.removed += _delete_articles(old)
                 _replace_pools(pools)
                 report.pools_rebuilt = True
             _ensure_tags(pools.tags)
@@ -320,7 +331,10 @@ def build_corpus(
             while kept < articles and plan[kept].slug in existing:
                 kept += 1
             keep = {existing[s.slug] for s in plan[:kept]}
-            report.removed += _delete_articles(pk for pk in existing.values() if pk not in keep)
+            extra = [pk for pk in existing.values() if pk not in keep]
+            if extra:
+                notify(f"Removing {len(extra):,} bench articles beyond the first {kept:,}.")
+            report.removed += _delete_articles(extra)
             _delete_unused_tags(pools.tags)
     except ProtectedError as error:
         users = sorted(f"{type(o).__name__} {o}" for o in error.protected_objects)
@@ -485,9 +499,8 @@ def _delete_unused_tags(keep: list[str]) -> None:
     ).exclude(name__in=keep).delete()
 
 
-def _delete_articles(pks) -> int:
+def _delete_articles(pks: list[int]) -> int:
     """Delete articles by id in chunks, loading only ids (bodies are large)."""
-    pks = list(pks)
     for start in range(0, len(pks), 2000):
         Article.objects.filter(pk__in=pks[start : start + 2000]).only("pk").delete()
     return len(pks)

@@ -143,7 +143,8 @@ def test_same_seed_builds_the_same_corpus():
     first = snapshot()
     assert len(first["articles"]) == 30
 
-    build(seed=8)  # replaces the whole corpus
+    output = build(seed=8)  # replaces the whole corpus
+    assert "Removing the 30 articles of a bench corpus built with another seed" in output
     other = snapshot()
     assert len(other["articles"]) == 30
     assert {a["title"] for a in other["articles"]} != {a["title"] for a in first["articles"]}
@@ -208,6 +209,7 @@ def test_fewer_articles_remove_the_extra_ones():
 
     output = build(articles=12, **SMALL)
 
+    assert "Removing 18 bench articles beyond the first 12." in output
     assert "Created 0 articles, kept 12, removed 18." in output
     assert bench_articles().count() == 12
     assert sorted(a["slug"] for a in snapshot()["articles"]) == sorted(

@@ -83,6 +83,7 @@ class Command(BaseCommand):
                 topics=topics,
                 batch_size=batch_size,
                 progress=bar.update,
+                notify=self.stdout.write,
             )
         except CorpusError as error:
             raise CommandError(str(error)) from error
