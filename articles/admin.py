@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.forms import Script
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import preview, revisions, workflow
+from . import editor, preview, revisions, workflow
 from .models import (
     Article,
     ArticleActivity,
@@ -32,6 +35,10 @@ def _posted_version(request) -> int | None:
         return int(request.POST.get("version", ""))
     except ValueError:
         return None
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
 
 
 class BylineInline(admin.TabularInline):
@@ -169,6 +176,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        # The toolbar, live preview and counters (a static file: the CSP allows no inline script).
+        js = [Script("js/article-editor.js", defer=True)]
 
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status_badge", "primary_topic", "byline", "publish_at", "modified_at"]
@@ -188,7 +197,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "created_at", "modified_at",
     ]  # fmt: skip
     actions = ["submit_selected", "approve_selected", "unpublish_selected", "archive_selected",
-               "restore_selected", "purge_selected"]  # fmt: skip
+               "delete_selected", "restore_selected", "purge_selected"]  # fmt: skip
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "preview_link"]}),
@@ -205,6 +214,7 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ["featured_image", "featured_image_alt", "featured_image_credit"],
              "classes": ["collapse"]},
         ),
+        ("Comments", {"fields": ["comments_enabled"], "classes": ["collapse"]}),
         (
             "Search engines",
             {"fields": ["seo_title", "meta_description", "canonical_url", "noindex"],
@@ -215,6 +225,25 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The byline column would otherwise cost a query per row.
         return super().get_queryset(request).with_bylines()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The body's editor needs the article (its saved quote keys, its id for the preview),
+        # which formfield_for_dbfield never sees.
+        widgets = {
+            **kwargs.pop("widgets", {}),
+            "body": editor.BodyEditorWidget(
+                preview_url=reverse("admin:articles_article_editor_preview"),
+                search_url=reverse("admin:articles_article_editor_search"),
+                article=obj,
+            ),
+        }
+        return super().get_form(request, obj, change, widgets=widgets, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        recommended = editor.RECOMMENDED_LENGTHS.get(db_field.name)
+        if recommended is not None:
+            kwargs["widget"] = editor.CountedTextInput(recommended=recommended)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
         # A new article has no history yet.
@@ -267,6 +296,33 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in queryset:
             workflow.move_to_trash(article=article, by=request.user)
 
+    # --- "Save and preview" ------------------------------------------------------------------
+
+    SAVE_AND_PREVIEW = "_saveandpreview"
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._preview_after_save(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._preview_after_save(request, obj) or super().response_change(request, obj)
+
+    def _preview_after_save(self, request, obj: Article) -> HttpResponseRedirect | None:
+        """After a successful save (the version check has passed by now), show the article
+        as readers will see it: staff open drafts through the article page (``visible_to``)."""
+        if self.SAVE_AND_PREVIEW not in request.POST or IS_POPUP_VAR in request.POST:
+            return None
+        if not Article.objects.visible_to(request.user).filter(pk=obj.pk).exists():
+            messages.warning(
+                request,
+                f"“{obj}” was saved, but your account cannot open previews of unpublished "
+                "articles, so you are back on the form.",
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        messages.success(request, f"“{obj}” was saved and opened in preview.")
+        return HttpResponseRedirect(obj.get_absolute_url())
+
     def response_delete(self, request, obj_display, obj_id):
         messages.success(
             request,
@@ -279,6 +335,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            path(
+                "editor/preview/",
+                self.admin_site.admin_view(self.editor_preview_view),
+                name="articles_article_editor_preview",
+            ),
+            path(
+                "editor/articles/",
+                self.admin_site.admin_view(self.editor_search_view),
+                name="articles_article_editor_search",
+            ),
             path(
                 "<int:pk>/transition/<slug:name>/",
                 self.admin_site.admin_view(self.transition_view),
@@ -316,6 +382,59 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    # --- the body editor's endpoints (static/js/article-editor.js) --------------------------
+
+    def editor_preview_view(self, request):
+        """The body as the article page would show it, rendered from the unsaved text. POST,
+        because the body is large and the request must carry the CSRF token."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        body = request.POST.get("body")
+        if body is None:
+            return _json_error("Send the body to preview.", 400)
+        article = None
+        if article_id := request.POST.get("article", ""):
+            if not (article_id.isascii() and article_id.isdigit()):
+                return _json_error("The article to preview is not a number.", 400)
+            article = Article.objects.not_trashed().filter(pk=int(article_id)).first()
+            if article is None:
+                return _json_error("That article does not exist or is in the trash.", 404)
+            if not self.has_view_permission(request, article):
+                raise PermissionDenied
+        try:
+            result = editor.preview_body(body=body, article=article)
+        except editor.EditorInputError as error:
+            return _json_error(str(error), 400)
+        return JsonResponse(
+            {
+                "html": result.html,
+                "warnings": result.warnings,
+                "word_count": result.word_count,
+                "reading_minutes": result.reading_minutes,
+            }
+        )
+
+    def editor_search_view(self, request):
+        """Articles to link from the body, by title or slug, for "Link to article"."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        exclude = request.GET.get("exclude", "")
+        if exclude and not (exclude.isascii() and exclude.isdigit()):
+            return _json_error("The article to leave out is not a number.", 400)
+        try:
+            results = editor.articles_to_link(
+                user=request.user,
+                term=request.GET.get("q", ""),
+                exclude=int(exclude) if exclude else None,
+            )
+        except editor.EditorInputError as error:
+            return _json_error(str(error), 400)
+        return JsonResponse({"results": results})
 
     def transition_view(self, request, pk: int, name: str):
         if request.method != "POST":
@@ -527,23 +646,58 @@ class ArticleAdmin(admin.ModelAdmin):
     def archive_selected(self, request, queryset):
         self._bulk(request, queryset, "archive")
 
+    @admin.action(description="Move selected articles to the trash", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, with its confirmation page and its check of each article's
+        delete permission, but saying what really happens: the articles go to the trash."""
+        if not request.POST.get("post"):
+            return django_delete_selected(self, request, queryset)
+        _objects, _counts, perms_needed, _protected = self.get_deleted_objects(queryset, request)
+        if perms_needed:
+            raise PermissionDenied
+        articles = list(queryset)
+        self.log_deletions(request, queryset)
+        self.delete_queryset(request, articles)
+        messages.success(
+            request,
+            f"Moved {len(articles)} article(s) to the trash. Editors can restore them from the "
+            "list's trash filter.",
+        )
+
     @admin.action(description="Restore selected from the trash", permissions=["edit_any"])
     def restore_selected(self, request, queryset):
         restored = 0
+        # Counted first: restoring takes articles out of a list filtered to the trash.
+        selected = len(queryset)
         for article in queryset.trashed():
             workflow.restore_from_trash(article=article, by=request.user)
             restored += 1
-        messages.success(request, f"Restored {restored} article(s) from the trash.")
+        if restored:
+            messages.success(request, f"Restored {restored} article(s) from the trash.")
+        self._warn_not_in_trash(request, selected=selected, done=restored)
 
     @admin.action(description="Delete selected for good (trash only)", permissions=["purge"])
     def purge_selected(self, request, queryset):
         purged = 0
+        selected = len(queryset)
         trashed = queryset.trashed()
         self.log_deletions(request, trashed)
         for article in trashed:
             workflow.purge(article=article, by=request.user)
             purged += 1
-        messages.success(request, f"Deleted {purged} article(s) for good.")
+        if purged:
+            messages.success(request, f"Deleted {purged} article(s) for good.")
+        self._warn_not_in_trash(request, selected=selected, done=purged)
+
+    @staticmethod
+    def _warn_not_in_trash(request, *, selected: int, done: int) -> None:
+        if selected > done:
+            messages.warning(
+                request,
+                f"{selected - done} selected article(s) are not in the trash and were left as "
+                "they are: choose the trash filter (“In the trash”) to find articles to restore "
+                "or delete for good.",
+            )
 
     def has_submit_permission(self, request):
         return request.user.has_perm("articles.submit_article") or request.user.has_perm(

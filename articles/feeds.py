@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from authors.models import Author
+from core import page_cache
 from core.models import SiteSettings, SlugHistory
+from core.views import shown_on_cards
 from topics.models import Topic
 
 from .models import Article
-from .rendering import finish_body
+from .rendering import finish_body, referenced_article_ids
 
 FEED_SIZE = 20
 ROOT_RELATIVE_HREF = re.compile(r'href="/(?!/)')
@@ -101,7 +103,28 @@ class ArticleFeed(Feed):
         articles = self.articles(obj).with_cards().prefetch_related("tags").newest_first()
         if full_content():
             articles = articles.with_body_references()
-        return articles[:FEED_SIZE]
+        items = list(articles[:FEED_SIZE])
+        self.declare_cache_dependencies(obj, items)
+        return items
+
+    def declare_cache_dependencies(self, obj, items: list[Article]) -> None:
+        """What the feed shows, for the page cache (core/page_cache.py)."""
+        page_cache.depends_on(
+            self.request,
+            obj,
+            page_cache.collection("articles", obj),
+            shown_on_cards(items),
+            [list(item.tags.all()) for item in items],
+        )
+        if full_content():
+            page_cache.depends_on(
+                self.request,
+                [[quote.expert for quote in item.quotes.all()] for item in items],
+                [
+                    [f"articles.article:{pk}" for pk in referenced_article_ids(item.body_html)]
+                    for item in items
+                ],
+            )
 
     def item_extra_kwargs(self, item: Article) -> dict:
         if not full_content():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -76,6 +77,20 @@ class ArticleQuerySet(models.QuerySet):
         return self.not_trashed().filter(
             status=Status.PUBLISHED, publish_at__gt=at or timezone.now()
         )
+
+    def next_scheduled_change(self, now: datetime) -> datetime | None:
+        """The next moment live() changes by the clock alone: a published article reaching its
+        publish time or its expiry. One query."""
+        found = (
+            self.not_trashed()
+            .filter(status=Status.PUBLISHED)
+            .aggregate(
+                go_live=models.Min("publish_at", filter=Q(publish_at__gt=now)),
+                expiry=models.Min("expire_at", filter=Q(expire_at__gt=now)),
+            )
+        )
+        moments = [moment for moment in found.values() if moment is not None]
+        return min(moments) if moments else None
 
     def in_topic(self, topic) -> ArticleQuerySet:
         """The topic's cluster: its primary articles, those listing it as a further topic, and
@@ -279,6 +294,12 @@ class Article(SlugHistoryMixin, models.Model):
         default=False,
         help_text="Asks search engines not to index this page and leaves it out of the sitemap.",
     )
+    comments_enabled = models.BooleanField(
+        "comments open",
+        default=True,
+        help_text="Readers may comment. Comments also close by themselves a number of days "
+        "after publication (see Site settings).",
+    )
 
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -479,19 +500,33 @@ class Article(SlugHistoryMixin, models.Model):
         match this article's quotes. Used by the admin, not the public page."""
         problems = list(self.body_warnings)
         if self.pk:
-            keys = set(self.quotes.values_list("key", flat=True))
-            for key in self.body_quote_keys:
-                if key not in keys:
-                    problems.append(
-                        f'The body places quote "{key}", but this article has no quote with '
-                        "that key: nothing is shown there."
-                    )
-            not_live = self.linked_articles.exclude(pk__in=Article.objects.live())
-            for target in not_live:
-                problems.append(
-                    f'The link to "{target.title}" shows as plain text until that article is live.'
-                )
+            problems += reference_problems(
+                placed_keys=self.body_quote_keys,
+                quote_keys=set(self.quotes.values_list("key", flat=True)),
+                not_live_titles=self.linked_articles.exclude(
+                    pk__in=Article.objects.live()
+                ).values_list("title", flat=True),
+            )
         return problems
+
+
+def reference_problems(
+    *, placed_keys: Iterable[str], quote_keys: Collection[str], not_live_titles: Iterable[str]
+) -> list[str]:
+    """The editor's warnings about what a body refers to: placed quotes the article lacks and
+    links to articles that are not live. Shared by the body check and the admin's preview, so
+    both say the same thing."""
+    problems = [
+        f'The body places quote "{key}", but this article has no quote with that key: nothing '
+        "is shown there."
+        for key in placed_keys
+        if key not in quote_keys
+    ]
+    problems += [
+        f'The link to "{title}" shows as plain text until that article is live.'
+        for title in not_live_titles
+    ]
+    return problems
 
 
 class Byline(models.Model):

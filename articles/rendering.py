@@ -113,16 +113,30 @@ def render_body(source: str, *, resolve_article: ArticleResolver) -> RenderedBod
 ARTICLE_LINK = re.compile(
     r'<a\b[^>]*?\bdata-article-ref="(?P<id>\d+)"[^>]*>(?P<text>.*?)</a>', re.DOTALL
 )
+ARTICLE_REF = re.compile(r'\bdata-article-ref="(\d+)"')
+
+
+def referenced_article_ids(html: str) -> set[int]:
+    """The ids of every article a stored body links to, live or not (for the page cache)."""
+    return {int(found) for found in ARTICLE_REF.findall(html)}
+
+
 QUOTE_PLACEHOLDER = re.compile(r'<figure\b[^>]*?\bdata-quote="(?P<key>[a-z0-9_-]+)"[^>]*></figure>')
 
 
 def finish_body(
-    html: str, *, live_urls: Mapping[int, str], quotes: Mapping[str, Any]
+    html: str,
+    *,
+    live_urls: Mapping[int, str],
+    quotes: Mapping[str, Any],
+    missing_quote: Callable[[str], str] | None = None,
 ) -> SafeString:
     """Fill in links and quotes for display. Both maps come from the view's prefetches.
 
     `live_urls` maps the id of every *live* linked article to its URL: a link to anything else
     shows its text only. `quotes` maps quote keys to ExpertQuote objects (with their expert).
+    A placed key with no quote shows nothing to readers; the admin's preview passes
+    `missing_quote` (key → escaped HTML) to mark the spot for the editor instead.
     """
 
     def link(match: re.Match) -> str:
@@ -134,13 +148,13 @@ def finish_body(
     def quote(match: re.Match) -> str:
         placed = quotes.get(match["key"])
         if placed is None:
-            return ""
+            return missing_quote(match["key"]) if missing_quote else ""
         return render_to_string("includes/expert_quote.html", {"quote": placed})
 
     html = ARTICLE_LINK.sub(link, html)
     html = QUOTE_PLACEHOLDER.sub(quote, html)
-    # Safe: `html` was sanitised at save time, link URLs are escaped and quotes come from an
-    # autoescaped template.
+    # Safe: `html` was sanitised at save time, link URLs are escaped, quotes come from an
+    # autoescaped template and `missing_quote` must return escaped HTML.
     return mark_safe(html)
 
 

@@ -21,6 +21,7 @@ from reversion.models import Version
 from taggit.models import Tag
 
 from authors.models import Author, Expert
+from core.cache_invalidation import refresh
 from topics.models import Topic
 
 from .models import Article, Byline, ExpertQuote, RelatedLink, TaggedArticle
@@ -244,3 +245,5 @@ def _restore_children(article: Article, version: Version) -> None:
         for row in _children(version, TaggedArticle)
         if row["tag_id"] in tags
     )
+    # bulk_create() sends no signals: refresh the lists the restored bylines and tags join.
+    refresh(tags={f"articles.article:{article.pk}"}, articles_moved={article.pk})

@@ -2,18 +2,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from core.views import ArticleListPage, SlugObjectMixin
+from comments import selectors as comment_selectors
+from core import page_cache
+from core.cache_invalidation import comments_tag
+from core.views import ArticleListPage, SlugObjectMixin, shown_on_cards
 
 from . import preview, search
 from .forms import SearchForm
 from .models import Article, RelatedLink, live_q
-from .rendering import finish_body
+from .rendering import finish_body, referenced_article_ids
 
 
 class ArticleDetailView(SlugObjectMixin, DetailView):
@@ -37,10 +40,14 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
                 "topics",
                 Prefetch(
                     "related_links",
-                    queryset=RelatedLink.objects.filter(
-                        live_q(prefix="to_article__")
+                    # All of them, each marked live or not by THE live rule: the page shows the
+                    # live ones and depends on all (one going live must refresh this page).
+                    queryset=RelatedLink.objects.annotate(
+                        target_live=ExpressionWrapper(
+                            live_q(prefix="to_article__"), output_field=BooleanField()
+                        )
                     ).select_related("to_article__primary_topic"),
-                    to_attr="live_related_links",
+                    to_attr="all_related_links",
                 ),
             )
         )
@@ -48,7 +55,7 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article: Article = self.object
-        curated = article.live_related_links
+        curated = [link for link in article.all_related_links if link.target_live]
         wanted = settings.DOSSIER["RELATED_ARTICLES_COUNT"]
         # Always fetched, even when the curated links fill the list, so the page makes the same
         # number of queries whatever the article holds.
@@ -68,7 +75,32 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
             suggested_articles=suggested[: max(wanted - len(curated), 0)],
             is_preview=self.is_preview,
         )
+        if not self.is_preview:
+            # Comments belong to the published article; previews show none and take none.
+            context.update(comment_selectors.article_page_context(self.request, article))
+            self.declare_cache_dependencies(context)
         return context
+
+    def declare_cache_dependencies(self, context) -> None:
+        """Everything this page shows, for the page cache (core/page_cache.py)."""
+        article: Article = self.object
+        topics = [article.primary_topic, article.primary_topic.parent, *article.topics.all()]
+        tags = list(article.tags.all())
+        page_cache.depends_on(
+            self.request,
+            article,
+            topics,
+            tags,
+            [byline.author for byline in context["bylines"]],
+            [quote.expert for quote in article.quotes.all()],
+            [link.to_article for link in article.all_related_links],
+            [related.primary_topic for related in context["suggested_articles"]],
+            context["suggested_articles"],
+            [f"articles.article:{pk}" for pk in referenced_article_ids(article.body_html)],
+            comments_tag(article.pk),
+            # Suggested reading comes from the articles sharing its topics and tags.
+            [page_cache.collection("articles", scope) for scope in [*topics, *tags] if scope],
+        )
 
     @cached_property
     def is_preview(self) -> bool:
@@ -133,6 +165,15 @@ class SearchView(ListView):
         context = super().get_context_data(**kwargs)
         for article in context["results"]:
             article.snippet = search.snippet_html(article, self.query)
+        # Any edit can change what a search finds, so results depend on every article.
+        page_cache.depends_on(
+            self.request,
+            page_cache.every(Article),
+            page_cache.collection("articles"),
+            shown_on_cards(context["results"]),
+            page_cache.collection("topics"),  # the filter's topic choices
+            page_cache.collection("authors"),  # and its author choices
+        )
         params = self.request.GET.copy()
         params.pop("page", None)
         context.update(form=self.form, query=self.query, querystring=params.urlencode())

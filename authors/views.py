@@ -4,6 +4,7 @@ from django.conf import settings
 from django.views.generic import ListView
 
 from articles.models import Article, ExpertQuote, live_q
+from core import page_cache
 from core.views import ArticleListPage, SlugObjectMixin
 
 from .models import Author, Expert
@@ -12,7 +13,10 @@ from .models import Author, Expert
 class AuthorListView(ListView):
     template_name = "authors/author_list.html"
     context_object_name = "authors"
-    queryset = Author.objects.all()
+
+    def get_queryset(self):
+        page_cache.depends_on(self.request, page_cache.collection("authors"))
+        return Author.objects.all()
 
 
 class AuthorDetailView(ArticleListPage):
@@ -29,7 +33,10 @@ class AuthorDetailView(ArticleListPage):
 class ExpertListView(ListView):
     template_name = "authors/expert_list.html"
     context_object_name = "experts"
-    queryset = Expert.objects.all()
+
+    def get_queryset(self):
+        page_cache.depends_on(self.request, page_cache.collection("experts"))
+        return Expert.objects.all()
 
 
 class ExpertDetailView(SlugObjectMixin, ListView):
@@ -50,4 +57,10 @@ class ExpertDetailView(SlugObjectMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
+        page_cache.depends_on(
+            self.request,
+            self.object,
+            page_cache.collection("articles", self.object),
+            [quote.article for quote in context["quotes"]],
+        )
         return context

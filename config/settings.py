@@ -57,11 +57,14 @@ INSTALLED_APPS = [
     "topics",
     "authors",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a cached page for an anonymous reader skips them all.
+    "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -190,6 +193,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A reader's comment that fails the CSRF check is shown again with its text, not lost.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # Content-Security-Policy (django-csp): everything from our own origin, no inline script or
 # style, no plugins, no framing. Images may come from https: (editors can embed them in bodies).
 CONTENT_SECURITY_POLICY = {
@@ -240,4 +245,40 @@ DOSSIER = {
     "WORDS_PER_MINUTE": int(os.environ.get("WORDS_PER_MINUTE", "230")),
     "RELATED_ARTICLES_COUNT": int(os.environ.get("RELATED_ARTICLES_COUNT", "4")),
     "ARTICLES_PER_PAGE": int(os.environ.get("ARTICLES_PER_PAGE", "12")),
+    # Default for Site settings' "close comments after (days)"; 0 = never by age.
+    "COMMENTS_CLOSE_AFTER_DAYS": int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "30")),
 }
+
+# --- Comments and reports: abuse limits -----------------------------------------------------
+# Counters live in the cache (Redis in production) so every gunicorn host shares them.
+# docs/security.md explains each limit.
+COMMENTS = {
+    # Shortest time a person takes between opening the form and sending it.
+    "MIN_SECONDS_TO_POST": int(os.environ.get("COMMENTS_MIN_SECONDS", "3")),
+    # A form older than this is refused (its signed timestamp has expired); the reader resends.
+    "FORM_MAX_AGE_SECONDS": 2 * 24 * 3600,
+    "RATE_WINDOW_SECONDS": int(os.environ.get("COMMENTS_RATE_WINDOW_SECONDS", "600")),
+    "MAX_PER_IP": int(os.environ.get("COMMENTS_MAX_PER_IP", "5")),
+    "MAX_PER_EMAIL": int(os.environ.get("COMMENTS_MAX_PER_EMAIL", "3")),
+    "MAX_REPORTS_PER_IP": int(os.environ.get("REPORTS_MAX_PER_IP", "10")),
+    "MAX_LINKS": int(os.environ.get("COMMENTS_MAX_LINKS", "2")),
+    "MAX_BODY_LENGTH": 3000,
+    "DUPLICATE_WINDOW_HOURS": 24,
+}
+# --- Page cache (core/page_cache.py) -----------------------------------------------------
+PAGE_CACHE = {
+    "ENABLED": env_bool("PAGE_CACHE", default=True),
+    # How long Django keeps a page at most; changes refresh it sooner (exact invalidation).
+    "SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "86400")),
+    # How long a CDN or the nginx front may keep a page (s-maxage) without being purged.
+    "CDN_SECONDS": int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "300")),
+    "STALE_WHILE_REVALIDATE": 60,
+    # Told of every change: callables (tags=set, urls=set). With the nginx front, add
+    # core.page_cache.refresh_nginx_fronts; see docs/deployment.md.
+    "PURGERS": env_list("PAGE_CACHE_PURGERS", "core.page_cache.log_purge"),
+    # Base URLs of the nginx fronts refresh_nginx_fronts asks (e.g. http://10.0.0.5:80).
+    "NGINX_FRONTS": env_list("NGINX_FRONTS", ""),
+}
+
+# Behind our own proxy the reader's address is the last X-Forwarded-For entry it added.
+TRUST_X_FORWARDED_FOR = env_bool("BEHIND_TLS_PROXY", default=False)

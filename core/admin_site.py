@@ -3,6 +3,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator
 
 from articles.selectors import editorial_dashboard
+from comments.selectors import moderation_counts
 
 
 class LoginForm(AdminAuthenticationForm):
@@ -29,5 +30,8 @@ class DossierAdminSite(admin.AdminSite):
         extra_context = {
             **(extra_context or {}),
             "dashboard": editorial_dashboard(user=request.user),
+            "moderation": moderation_counts()
+            if request.user.has_perm("comments.view_comment")
+            else None,
         }
         return super().index(request, extra_context)

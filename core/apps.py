@@ -6,6 +6,12 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Site"
 
+    def ready(self) -> None:
+        # Which change refreshes which cached page: see core/cache_invalidation.py.
+        from . import cache_invalidation
+
+        cache_invalidation.connect()
+
 
 class DossierAdminConfig(admin_apps.AdminConfig):
     """Django's admin with Dossier's site (the editorial dashboard on the index page)."""

@@ -5,7 +5,7 @@ from .models import SiteSettings
 
 def site(request) -> dict:
     """Site identity for every template: one query per page, made only if a template uses it."""
-    current = SimpleLazyObject(SiteSettings.current)
+    current = SimpleLazyObject(lambda: SiteSettings.for_request(request))
     return {
         "site": current,
         "site_name": SimpleLazyObject(lambda: current.site_name),

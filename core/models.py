@@ -8,6 +8,13 @@ from django.db import models
 from .validators import validate_image_upload
 
 
+def default_comment_days() -> int:
+    """Until editors choose in Site settings, the COMMENTS_CLOSE_AFTER_DAYS environment value."""
+    from django.conf import settings
+
+    return settings.DOSSIER["COMMENTS_CLOSE_AFTER_DAYS"]
+
+
 class SlugHistoryQuerySet(models.QuerySet):
     def for_model(self, model: type[models.Model]) -> SlugHistoryQuerySet:
         return self.filter(content_type=ContentType.objects.get_for_model(model))
@@ -92,6 +99,12 @@ class SiteSettings(models.Model):
     organisation_url = models.URLField(
         "organisation URL", blank=True, default="", help_text="Empty: the home page."
     )
+    comments_close_after_days = models.PositiveSmallIntegerField(
+        "close comments after (days)",
+        default=default_comment_days,
+        help_text="Comments on an article close this many days after it was published. "
+        "0 keeps them open for as long as the article's own switch allows.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "site settings"
@@ -111,3 +124,10 @@ class SiteSettings(models.Model):
             organisation_name=settings.DOSSIER["ORGANISATION_NAME"],
             organisation_url=settings.DOSSIER["ORGANISATION_URL"],
         )
+
+    @classmethod
+    def for_request(cls, request) -> SiteSettings:
+        """current(), fetched once per request however many parts of the page ask for it."""
+        if not hasattr(request, "_site_settings"):
+            request._site_settings = cls.current()
+        return request._site_settings

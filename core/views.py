@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from articles.models import Article
+from core import page_cache
 from core.models import SlugHistory
 from topics.models import Topic
 
@@ -55,7 +56,21 @@ class ArticleListPage(SlugObjectMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
+        page_cache.depends_on(
+            self.request,
+            self.object,
+            page_cache.collection("articles", self.object),
+            shown_on_cards(context["articles"]),
+        )
         return context
+
+
+def shown_on_cards(articles) -> list:
+    """What article cards show (the article, its topic, its authors), for the page cache."""
+    shown: list = []
+    for article in articles:
+        shown += [article, article.primary_topic, *(b.author for b in article.bylines.all())]
+    return shown
 
 
 class HomeView(TemplateView):
@@ -69,8 +84,15 @@ class HomeView(TemplateView):
         latest = live.exclude(pk=lead.pk) if lead else live
         context.update(
             lead=lead,
-            latest=latest[: self.latest_count],
+            latest=list(latest[: self.latest_count]),
             topics=Topic.objects.filter(parent__isnull=True).prefetch_related("subtopics"),
+        )
+        page_cache.depends_on(
+            self.request,
+            page_cache.collection("articles"),
+            page_cache.collection("topics"),
+            shown_on_cards([lead] if lead else []),
+            shown_on_cards(context["latest"]),
         )
         return context
 
@@ -85,3 +107,15 @@ def robots_txt(request) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri(reverse('core:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def csrf_failure(request, reason: str = ""):
+    """Django's CSRF rejection as a page of ours; reader forms are shown again, text kept."""
+    from django.shortcuts import render
+
+    from comments.views import CSRF_RESENDABLE, resend_after_csrf_failure
+
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in CSRF_RESENDABLE:
+        return resend_after_csrf_failure(request)
+    return render(request, "403_csrf.html", status=403)

@@ -15,6 +15,23 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Most tests change data and look again inside one transaction, where the cache's
+    invalidation (run on commit) never fires. tests/core/test_page_cache.py turns it on."""
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": False}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and cached pages live in the cache; no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def frozen_now():
     """Freeze the clock at FROZEN_NOW (2026-06-01 12:00 UTC) and return that instant."""

@@ -14,6 +14,7 @@ from factory.django import DjangoModelFactory
 
 from articles.models import Article, Byline, ExpertQuote, RelatedLink, Status
 from authors.models import Author, AuthorLink, Expert
+from comments.models import BlockedTerm, Comment, CommentStatus, Report, ReportReason
 from topics.models import Topic
 
 FIXED_PUBLISH_AT = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
@@ -156,6 +157,38 @@ class RelatedLinkFactory(DjangoModelFactory):
     from_article = factory.SubFactory(ArticleFactory)
     to_article = factory.SubFactory(ArticleFactory)
     lead_in = "For a deeper dive, read"
+
+
+class CommentFactory(DjangoModelFactory):
+    """An approved reader's comment; pass status=CommentStatus.PENDING for the queue."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    body = factory.Sequence(lambda n: f"A thoughtful point about sanctions, number {n}.")
+    status = CommentStatus.APPROVED
+    created_at = FIXED_PUBLISH_AT
+
+
+class ReportFactory(DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    article = factory.SubFactory(ArticleFactory)
+    reason = ReportReason.INACCURATE
+    details = "The date in the second section is wrong."
+
+
+class BlockedTermFactory(DjangoModelFactory):
+    class Meta:
+        model = BlockedTerm
+        django_get_or_create = ["kind", "value"]
+
+    kind = BlockedTerm.Kind.WORD
+    value = "casino"
 
 
 # --- editorial roles and workflow states --------------------------------------------------

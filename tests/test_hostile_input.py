@@ -89,6 +89,10 @@ PATH_ROUTES = {
     "authors:feed_atom": ("slug", "/authors/{}/feed/atom/"),
     "authors:expert_detail": ("slug", "/experts/{}/"),
     "core:sitemap_section": ("section", "/sitemap-{}.xml"),
+    "comments:post": ("slug", "/articles/{}/comments/"),
+    "comments:write": ("slug", "/articles/{}/comments/write/"),
+    "comments:report_article": ("slug", "/articles/{}/report/"),
+    "comments:report_comment": ("pk", "/comments/{}/report/"),
 }
 
 UNKNOWN_PARAMETER = "utm_x"
@@ -143,6 +147,8 @@ def query_urls(site: Site, value: str) -> list[str]:
     for section in SITEMAPS:
         page = reverse("core:sitemap_section", kwargs={"section": section})
         urls += [f"{page}?p={value}", f"{page}?{UNKNOWN_PARAMETER}={value}"]
+    write = reverse("comments:write", kwargs={"slug": site.article.slug})
+    urls += [f"{write}?{UNKNOWN_PARAMETER}={value}"]
     return urls
 
 
@@ -241,7 +247,8 @@ def test_path_routes_cover_every_public_route_with_an_argument():
             needs_argument.add(name)
     assert needs_argument == PATH_ROUTES.keys()
     for name, (argument, template) in PATH_ROUTES.items():
-        assert reverse(name, kwargs={argument: "x"}) == template.format("x"), name
+        sample = "1" if argument == "pk" else "x"
+        assert reverse(name, kwargs={argument: sample}) == template.format(sample), name
 
 
 def test_the_control_site_pages_render(client, site):
@@ -263,7 +270,9 @@ def test_hostile_path_arguments_never_fail_or_inject(client, site, value):
 
 @hostile
 def test_hostile_query_parameters_never_fail_or_inject(client, site, value):
-    failures = [check(client, "get", url) for url in query_urls(site, value)]
+    # reply_to names a comment, so the control pages (all 200) cannot include it.
+    reply = reverse("comments:write", kwargs={"slug": site.article.slug}) + f"?reply_to={value}"
+    failures = [check(client, "get", url) for url in [*query_urls(site, value), reply]]
     assert not [f for f in failures if f], failures
 
 
@@ -298,3 +307,82 @@ def test_hostile_admin_login_never_fails_or_injects(client, site, value):
         "django-axes recorded the failed login in a value too long for its column",
         overlong_login_records(),
     )
+
+
+COMMENT_FIELDS = ("name", "email", "body", "reply_to", "website", "opened")
+REPORT_FIELDS = ("reason", "details", "website", "opened")
+
+
+@pytest.fixture
+def open_for_comments(settings, site):
+    """Comments open on the site's article, no minimum wait and no rate limits in the way, so
+    hostile text that passes validation is saved and then shown."""
+    from core.models import SiteSettings
+
+    SiteSettings.objects.filter(pk=1).update(comments_close_after_days=0)
+    # A plain article: the shared one holds the hostile corpus in its own body on purpose.
+    site.article = ArticleFactory(title="Plain", slug="plain", standfirst="", body="## Plain")
+    settings.COMMENTS = {
+        **settings.COMMENTS,
+        "MIN_SECONDS_TO_POST": 0,
+        "MAX_PER_IP": 10_000,
+        "MAX_PER_EMAIL": 10_000,
+        "MAX_REPORTS_PER_IP": 10_000,
+        "DUPLICATE_WINDOW_HOURS": 0,
+    }
+    return site
+
+
+def form_bodies(fields: tuple[str, ...], good: dict[str, str], value: str) -> list[str]:
+    """One urlencoded body per field with `value` in it (the rest valid), and one with `value`
+    everywhere."""
+    from urllib.parse import urlencode
+
+    bodies = []
+    for field in fields:
+        rest = urlencode({k: v for k, v in good.items() if k != field})
+        bodies.append(f"{field}={value}&{rest}")
+    bodies.append("&".join(f"{field}={value}" for field in fields))
+    return bodies
+
+
+@hostile
+def test_hostile_comment_form_never_fails_or_injects(client, open_for_comments, settings, value):
+    from comments.guards import FormTiming
+    from comments.models import Comment, CommentStatus
+
+    site = open_for_comments
+    good = {"name": "Reader", "body": "Fair point.", "opened": FormTiming.issue()}
+    url = reverse("comments:post", kwargs={"slug": site.article.slug})
+    failures = [
+        check(client, "post", url, data=body, content_type="application/x-www-form-urlencoded")
+        for body in form_bodies(COMMENT_FIELDS, good, value)
+    ]
+    assert not [f for f in failures if f], failures
+    # Whatever was accepted is shown, escaped, once approved. A value that fits in a comment
+    # is accepted as one (NUL bytes are refused by Django's forms with a message), so the page
+    # below really renders it.
+    if len(value) <= settings.COMMENTS["MAX_BODY_LENGTH"] and "%00" not in value:
+        assert Comment.objects.exists()
+    Comment.objects.update(status=CommentStatus.APPROVED)
+    failure = check(client, "get", site.article.get_absolute_url())
+    assert failure is None, failure
+
+
+@hostile
+def test_hostile_report_forms_never_fail_or_inject(client, open_for_comments, value):
+    from comments.guards import FormTiming
+    from tests.factories import CommentFactory
+
+    site = open_for_comments
+    comment = CommentFactory(article=site.article)
+    good = {"reason": "spam", "details": "Look at this.", "opened": FormTiming.issue()}
+    failures = [
+        check(client, "post", url, data=body, content_type="application/x-www-form-urlencoded")
+        for url in (
+            reverse("comments:report_article", kwargs={"slug": site.article.slug}),
+            reverse("comments:report_comment", kwargs={"pk": comment.pk}),
+        )
+        for body in form_bodies(REPORT_FIELDS, good, value)
+    ]
+    assert not [f for f in failures if f], failures

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.views.generic import ListView
 
 from articles.models import Article
-from core.views import ArticleListPage
+from core import page_cache
+from core.views import ArticleListPage, shown_on_cards
 
 from .models import Topic
 
@@ -13,6 +14,7 @@ class TopicListView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
+        page_cache.depends_on(self.request, page_cache.collection("topics"))
         return Topic.objects.filter(parent__isnull=True).prefetch_related("subtopics")
 
 
@@ -35,4 +37,12 @@ class TopicDetailView(ArticleListPage):
         if topic.pillar_article_id and context["page_obj"].number == 1:
             pillar = Article.objects.live().with_cards().filter(pk=topic.pillar_article_id).first()
         context.update(pillar=pillar, subtopics=topic.subtopics.all())
+        page_cache.depends_on(
+            self.request,
+            topic.parent,
+            # The pillar slot and the subtopic list change with the topics, not the articles.
+            page_cache.collection("topics"),
+            f"articles.article:{topic.pillar_article_id}" if topic.pillar_article_id else None,
+            shown_on_cards([pillar] if pillar else []),
+        )
         return context

@@ -381,3 +381,41 @@ ARTICLES = [
         ],
     },
 ]
+
+# Approved reader comments, so the demo shows a discussion; "replies" are answers to the comment
+# above them, and a reply by "editors" is posted as the editors' own.
+COMMENTS = [
+    {
+        "article": "russia-iran-israel-triangle",
+        "name": "Mehdi R.",
+        "body": (
+            "The hotline point is the one people in Tehran understand least. Moscow has kept "
+            "that channel through every crisis since 2015, and nobody here ever asked what it "
+            "was used for."
+        ),
+        "replies": [
+            {
+                "name": "editors",
+                "body": (
+                    "Thank you. Our next piece on the arms pipeline looks at the 2024 "
+                    "deliveries through the same lens: what Moscow told Israel in advance."
+                ),
+            },
+        ],
+    },
+    {
+        "article": "russia-iran-israel-triangle",
+        "name": "Katarina V.",
+        "body": (
+            "Good piece, but I would weigh the Caspian route more heavily: most of what moves "
+            "between the two never goes near Syria or the Gulf."
+        ),
+        "replies": [],
+    },
+    {
+        "article": PILLAR,
+        "name": "Owen T.",
+        "body": "A clear overview. A timeline of the treaty negotiations would help newcomers.",
+        "replies": [],
+    },
+]

@@ -19,9 +19,12 @@ from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     AuthorLinkFactory,
+    BlockedTermFactory,
+    CommentFactory,
     ExpertFactory,
     ExpertQuoteFactory,
     RelatedLinkFactory,
+    ReportFactory,
     TopicFactory,
     UserFactory,
 )
@@ -80,6 +83,9 @@ def newsroom():
         username="intruder", ip_address="203.0.113.9", failures_since_start=2
     )
     AccessFailureLog.objects.create(username="intruder", ip_address="203.0.113.9")
+    comment = CommentFactory(article=pillar)
+    ReportFactory(article=pillar, comment=comment)
+    BlockedTermFactory()
     return {"main": main, "sub": sub, "pillar": pillar, "other": other, "expert": expert}
 
 

@@ -13,6 +13,12 @@ from tests.factories import EDITORS, MODERATORS, WRITERS, role_user
 pytestmark = pytest.mark.django_db
 
 roles_migration = importlib.import_module("articles.migrations.0004_editorial_roles")
+moderation_migration = importlib.import_module("comments.migrations.0002_moderation_roles")
+
+
+def granted_by_migrations(name: str) -> set[str]:
+    """What the migrations, in order, give a role."""
+    return set(roles_migration.ROLES[name]) | set(moderation_migration.ROLES.get(name, []))
 
 
 def permissions_of(name: str) -> set[str]:
@@ -33,7 +39,7 @@ def test_the_three_editorial_groups_exist():
 
 @pytest.mark.parametrize("name", [WRITERS, EDITORS, MODERATORS])
 def test_each_group_holds_exactly_the_permissions_the_migration_lists(name):
-    assert permissions_of(name) == set(roles_migration.ROLES[name])
+    assert permissions_of(name) == granted_by_migrations(name)
 
 
 def test_writers_may_write_and_submit_but_not_publish_review_or_purge():
@@ -101,10 +107,11 @@ def test_a_member_of_the_group_holds_its_permissions(name, granted, withheld):
         assert not user.has_perm(withheld)
 
 
-def test_running_the_roles_migration_again_changes_nothing():
+def test_running_the_roles_migrations_again_changes_nothing():
     before = {name: permissions_of(name) for name in roles_migration.ROLES}
 
     roles_migration.create_roles(apps, schema_editor=None)
+    moderation_migration.grant(apps, schema_editor=None)
 
     assert Group.objects.filter(name__in=roles_migration.ROLES).count() == 3
     assert {name: permissions_of(name) for name in roles_migration.ROLES} == before
@@ -114,3 +121,24 @@ def test_reversing_the_roles_migration_removes_the_groups():
     roles_migration.remove_roles(apps, schema_editor=None)
 
     assert not Group.objects.filter(name__in=[WRITERS, EDITORS, MODERATORS]).exists()
+
+
+@pytest.mark.parametrize("name", [EDITORS, MODERATORS])
+def test_moderators_and_editors_may_work_the_comment_queue(name):
+    assert {
+        "comments.change_comment",
+        "comments.delete_comment",
+        "comments.change_report",
+        "comments.add_blockedterm",
+    } <= permissions_of(name)
+
+
+def test_writers_do_not_moderate():
+    assert not {p for p in permissions_of(WRITERS) if p.startswith("comments.")}
+
+
+def test_reversing_the_moderation_migration_removes_only_comment_permissions():
+    moderation_migration.revoke(apps, schema_editor=None)
+
+    for name in (EDITORS, MODERATORS):
+        assert permissions_of(name) == set(roles_migration.ROLES[name])

@@ -11,6 +11,7 @@ from taggit.models import Tag
 from articles.models import Article, Byline, ExpertQuote, RelatedLink, Status, TaggedArticle
 from articles.rendering import callout_kinds
 from authors.models import Author, AuthorLink, Expert
+from comments.models import Comment
 from core.demo import content
 from core.models import SlugHistory
 from tests.factories import ArticleFactory, AuthorFactory
@@ -56,6 +57,7 @@ def snapshot() -> dict:
     models = [
         Article, Author, AuthorLink, Expert, Topic, Byline, ExpertQuote, RelatedLink, Tag,
         TaggedArticle, SlugHistory, Article.linked_articles.through, Article.topics.through,
+        Comment,
     ]  # fmt: skip
     return {
         "counts": {model._meta.label: model.objects.count() for model in models},
@@ -66,6 +68,9 @@ def snapshot() -> dict:
             )
         ),
         "authors": list(Author.objects.order_by("slug").values()),
+        "comments": sorted(
+            Comment.objects.values_list("article__slug", "name", "body", "status", "from_editors")
+        ),
         "experts": list(Expert.objects.order_by("slug").values()),
         "author_links": sorted(AuthorLink.objects.values_list("author__slug", "label", "url")),
         "bylines": sorted(
@@ -92,7 +97,7 @@ def snapshot() -> dict:
 
 @pytest.mark.django_db
 def test_prints_a_summary(demo_now):
-    assert load().strip() == "Demo content: 5 articles, 2 authors, 3 experts, 3 topics."
+    assert load().strip() == "Demo content: 5 articles, 2 authors, 3 experts, 3 topics, 4 comments."
 
 
 @pytest.mark.django_db

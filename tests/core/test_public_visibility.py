@@ -24,6 +24,7 @@ from core.sitemaps import SITEMAPS
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    CommentFactory,
     ExpertFactory,
     ExpertQuoteFactory,
     RelatedLinkFactory,
@@ -55,6 +56,7 @@ HIDDEN = {
 # Named routes deliberately left out of public_urls(), with the reason.
 NOT_IN_PUBLIC_URLS = {
     "articles:preview": "shows one unpublished article to holders of a signed, expiring token",
+    "comments:post": "takes POSTs only; its page for GET is comments:write, covered below",
 }
 
 
@@ -113,6 +115,7 @@ def site() -> Site:
     topic.save()
     subtopic.pillar_article = hidden[1]
     subtopic.save()
+    CommentFactory(article=live, body="A reader's approved comment.")
     return Site(live, hidden, topic, subtopic, author, expert)
 
 
@@ -142,6 +145,13 @@ def public_urls(site: Site) -> list[str]:
         reverse("authors:feed_atom", kwargs={"slug": site.author.slug}),
         reverse("core:sitemap"),
         *(reverse("core:sitemap_section", kwargs={"section": name}) for name in SITEMAPS),
+        reverse("comments:write", kwargs={"slug": site.live.slug}),
+        reverse("comments:report_article", kwargs={"slug": site.live.slug}),
+        *(
+            reverse("comments:report_comment", kwargs={"pk": comment.pk})
+            for comment in site.live.comments.all()
+        ),
+        reverse("comments:form_token"),
     ]
 
 

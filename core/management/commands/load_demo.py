@@ -7,11 +7,14 @@ replaced on every run. Objects that are not part of the demo are never touched.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles.models import Article, Byline, ExpertQuote, RelatedLink, Status
 from authors.models import Author, AuthorLink, Expert
+from comments.models import Comment, CommentStatus
 from core.demo import content
 from topics.models import Topic
 
@@ -25,7 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {counts['articles']} articles, {counts['authors']} authors, "
-                f"{counts['experts']} experts, {counts['topics']} topics."
+                f"{counts['experts']} experts, {counts['topics']} topics, "
+                f"{counts['comments']} comments."
             )
         )
 
@@ -89,12 +93,38 @@ def load_demo() -> dict[str, int]:
     main_topic.pillar_article = articles[content.PILLAR]
     main_topic.save()
 
+    comments = 0
+    for data in content.COMMENTS:
+        top = _load_comment(articles[data["article"]], data)
+        comments += 1
+        for reply in data["replies"]:
+            _load_comment(articles[data["article"]], reply, parent=top)
+            comments += 1
+
     return {
         "articles": len(articles),
         "authors": len(authors),
         "experts": len(experts),
         "topics": len(topics),
+        "comments": comments,
     }
+
+
+def _load_comment(article: Article, data: dict, parent: Comment | None = None) -> Comment:
+    """An approved demo comment; found again by its article and words, so reloading adds none."""
+    from_editors = data["name"] == "editors"
+    comment, _ = Comment.objects.get_or_create(
+        article=article,
+        parent=parent,
+        body=data["body"],
+        defaults={
+            "name": "The editors" if from_editors else data["name"],
+            "from_editors": from_editors,
+            "status": CommentStatus.APPROVED,
+            "created_at": article.publish_at + timedelta(days=1 + (parent is not None)),
+        },
+    )
+    return comment
 
 
 def _load_author(data: dict) -> Author:

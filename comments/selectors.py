@@ -1,0 +1,82 @@
+"""Reads for the public article page and the admin dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from articles.models import Article
+
+from .models import Comment, Report
+
+HELD_SESSION_KEY = "comments_held"
+
+
+@dataclass
+class Thread:
+    """The approved comments of one article, replies under their parents."""
+
+    comments: list[Comment] = field(default_factory=list)
+    count: int = 0
+
+
+def approved_thread(article: Article) -> Thread:
+    """One query for the whole thread, whatever its length."""
+    rows = list(Comment.objects.for_page(article))
+    by_id = {c.pk: c for c in rows}
+    for comment in rows:
+        comment.thread_replies = []
+    top = []
+    for comment in rows:
+        parent = by_id.get(comment.parent_id) if comment.parent_id else None
+        if parent is not None:
+            parent.thread_replies.append(comment)
+        elif comment.parent_id is None:
+            top.append(comment)
+        # A reply whose parent is no longer approved is hidden with it.
+    return Thread(comments=top, count=len(top) + sum(len(c.thread_replies) for c in top))
+
+
+def held_for_reader(request, article: Article) -> list[Comment]:
+    """The comments this reader sent that are still waiting, marked for them alone.
+
+    The session is only consulted when the reader already has one, so ordinary readers add no
+    query, get no cookie and the page keeps no Vary: Cookie.
+    """
+    from django.conf import settings
+
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return []
+    ids = request.session.get(HELD_SESSION_KEY) or []
+    if not ids:
+        return []
+    return list(Comment.objects.held_for(article, ids))
+
+
+def remember_held(request, comment: Comment) -> None:
+    # Only the last few are kept: enough to show a reader their own recent comments.
+    ids = [*(request.session.get(HELD_SESSION_KEY) or []), comment.pk][-20:]
+    request.session[HELD_SESSION_KEY] = ids
+
+
+def moderation_counts() -> dict[str, int]:
+    return {
+        "pending_comments": Comment.objects.pending().count(),
+        "open_reports": Report.objects.open().count(),
+    }
+
+
+def article_page_context(request, article: Article) -> dict:
+    """What the comments section of a live article page needs: one query for the thread, and
+    one more only for a reader who has comments waiting."""
+    from core.models import SiteSettings
+
+    from .forms import CommentForm
+    from .models import comments_open
+
+    days = SiteSettings.for_request(request).comments_close_after_days
+    return {
+        "thread": approved_thread(article),
+        "held_comments": held_for_reader(request, article),
+        "comments_are_open": comments_open(article, close_after_days=days),
+        "comment_form": CommentForm(),
+    }

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("articles/<slug:slug>/comments/write/", views.write_comment, name="write"),
+    path("articles/<slug:slug>/report/", views.report_article, name="report_article"),
+    path("comments/<int:pk>/report/", views.report_comment, name="report_comment"),
+    path("comments/form-token/", views.form_token, name="form_token"),
+]

@@ -1,0 +1,388 @@
+"""The page cache: whole public pages for anonymous readers, invalidated exactly.
+
+How it works
+------------
+* A view says what its page shows by calling ``depends_on(request, ...)`` with the objects it
+  rendered and the lists it drew them from (``collection(...)``). Only pages that do so are
+  stored, so a new view is uncached until it declares what it shows.
+* Each dependency is a *tag* (``"articles.article:12"``, ``"list:articles:topic:3"``). A tag has
+  a version: the time of its last change, kept in the cache. A stored page keeps the versions of
+  its tags; when any of them has moved on, the page is stale and is rebuilt on the next request.
+* ``invalidate(...)`` moves tags on when the data behind them changes. core/cache_invalidation.py
+  says which change moves which tags; it runs after the transaction commits.
+* Scheduled go-live and expiry happen by the clock, with no save to hook into. Every page is
+  therefore stored only until the next scheduled change of any article, and no longer.
+* Requests with a session or a messages cookie (staff, a reader who has just commented) are
+  never served from the cache nor stored: their pages differ from everyone else's. Responses
+  marked private or no-store (previews) and responses that set a cookie are never stored.
+* Purgers (settings.PAGE_CACHE["PURGERS"]) are told which tags moved and which stored URLs they
+  covered, so a CDN or the nginx front (deploy/nginx) can drop or refresh those URLs too.
+
+The cache is Django's: Redis when REDIS_URL is set (shared by every app server), local memory
+otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.http import http_date, parse_etags
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("dossier.page_cache")
+
+VERSION_PREFIX = "pc:v:"
+PAGE_PREFIX = "pc:page:"
+URLS_PREFIX = "pc:urls:"
+NEXT_CHANGE_KEY = "pc:next-change"
+SITE_TAG = "site"
+#: Headers stored with a page. Per-request ones (cookies, Vary on the session) are not.
+STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy",
+                  "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+                  "Cross-Origin-Opener-Policy", "Link", "X-Robots-Tag")  # fmt: skip
+
+
+def config(name: str):
+    return settings.PAGE_CACHE[name]
+
+
+# --- tags ----------------------------------------------------------------------------------
+
+
+def tag_for(obj: models.Model) -> str:
+    """The tag of one object: every page that shows it depends on it."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def every(model: type[models.Model]) -> str:
+    """Moves on whenever any object of `model` changes (sitemaps, search)."""
+    return f"all:{model._meta.label_lower}"
+
+
+def collection(name: str, scope: models.Model | None = None) -> str:
+    """Which objects a list holds: "list:articles" (all live articles), or a scoped list such
+    as collection("articles", topic) for the articles of one topic. Moves on when an object
+    joins or leaves the list, or its place in it changes."""
+    if scope is None:
+        return f"list:{name}"
+    return f"list:{name}:{scope._meta.model_name}:{scope.pk}"
+
+
+def _tags(items: Iterable) -> set[str]:
+    tags: set[str] = set()
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, str):
+            tags.add(item)
+        elif isinstance(item, models.Model):
+            tags.add(tag_for(item))
+        else:
+            tags |= _tags(item)
+    return tags
+
+
+def depends_on(request: HttpRequest, *items) -> None:
+    """Record what the page being built shows: objects, tags, or iterables of either."""
+    found = getattr(request, "_page_cache_tags", None)
+    if found is not None:
+        found |= _tags(items)
+
+
+def cached_as(*items):
+    """Decorate a view whose page depends on these fixed tags (sitemaps)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            depends_on(request, *items)
+            return view(request, *args, **kwargs)
+
+        wrapped.page_cache_view = view
+        return wrapped
+
+    return decorate
+
+
+def invalidate(*items) -> None:
+    """Move these tags on once the current transaction commits (at once outside one)."""
+    tags = _tags(items)
+    if tags:
+        transaction.on_commit(lambda: bump(tags), robust=True)
+
+
+def bump(tags: set[str]) -> None:
+    now = time.time_ns()
+    # Versions outlive any page that could hold them; a lost version reads as 0, which only
+    # makes pages look stale, never fresh.
+    cache.set_many({VERSION_PREFIX + tag: now for tag in tags}, timeout=None)
+    urls = registry.pop(tags)
+    for purger in purgers():
+        try:
+            purger(tags=tags, urls=urls)
+        except Exception:  # a CDN being down must not fail the editor's save
+            logger.exception("page cache purger %r failed", purger)
+
+
+def versions(tags: Iterable[str]) -> dict[str, int]:
+    tags = list(tags)
+    found = cache.get_many([VERSION_PREFIX + tag for tag in tags])
+    return {tag: found.get(VERSION_PREFIX + tag, 0) for tag in tags}
+
+
+# --- the next scheduled change ----------------------------------------------------------
+
+
+def next_scheduled_change(now: datetime) -> datetime | None:
+    """When the next published article goes live or expires: every stored page ends there.
+
+    Kept in the cache; any article change forgets it (see cache_invalidation), and it is
+    recomputed once it has passed. One query when it is not known.
+    """
+    known = cache.get(NEXT_CHANGE_KEY)
+    if known is not None and (known == "none" or known > now):
+        return None if known == "none" else known
+    from articles.models import Article
+
+    upcoming = Article.objects.next_scheduled_change(now)
+    cache.set(NEXT_CHANGE_KEY, upcoming or "none", timeout=config("SECONDS"))
+    return upcoming
+
+
+def forget_next_scheduled_change() -> None:
+    cache.delete(NEXT_CHANGE_KEY)
+
+
+# --- which URLs a tag covers, for purgers ------------------------------------------------
+
+
+class UrlRegistry:
+    """The stored URLs under each tag, so a purger can name them. In Redis a set per tag
+    (SADD is atomic across app servers); elsewhere a lock-guarded entry in the local cache."""
+
+    _lock = threading.Lock()
+
+    def _redis(self):
+        client = getattr(cache, "_cache", None)
+        return client.get_client(write=True) if hasattr(client, "get_client") else None
+
+    def add(self, tags: Iterable[str], url: str) -> None:
+        redis = self._redis()
+        if redis is not None:
+            pipe = redis.pipeline()
+            for tag in tags:
+                key = cache.make_and_validate_key(URLS_PREFIX + tag)
+                pipe.sadd(key, url)
+                pipe.expire(key, config("SECONDS") * 2)
+            pipe.execute()
+            return
+        with self._lock:
+            for tag in tags:
+                urls = cache.get(URLS_PREFIX + tag) or set()
+                urls.add(url)
+                cache.set(URLS_PREFIX + tag, urls, timeout=config("SECONDS") * 2)
+
+    def pop(self, tags: Iterable[str]) -> set[str]:
+        urls: set[str] = set()
+        redis = self._redis()
+        if redis is not None:
+            keys = [cache.make_and_validate_key(URLS_PREFIX + tag) for tag in tags]
+            pipe = redis.pipeline()
+            for key in keys:
+                pipe.smembers(key)
+            pipe.delete(*keys)
+            *members, _ = pipe.execute()
+            for found in members:
+                urls |= {u.decode() if isinstance(u, bytes) else u for u in found}
+            return urls
+        with self._lock:
+            for tag in tags:
+                urls |= cache.get(URLS_PREFIX + tag) or set()
+            cache.delete_many([URLS_PREFIX + tag for tag in tags])
+        return urls
+
+
+registry = UrlRegistry()
+
+
+def purgers():
+    return [import_string(path) for path in config("PURGERS")]
+
+
+def log_purge(*, tags: set[str], urls: set[str]) -> None:
+    """The default purger: says what a CDN in front would have to drop."""
+    logger.info("page cache: %d tag(s) changed; %d stored URL(s) to purge downstream: %s",
+                len(tags), len(urls), " ".join(sorted(urls)[:20]))  # fmt: skip
+
+
+def refresh_nginx_fronts(*, tags: set[str], urls: set[str]) -> None:
+    """Purger for the nginx front (deploy/nginx/dossier.conf): ask each front to fetch the
+    changed URLs anew. nginx has no purge in its open-source build; a request carrying
+    X-Dossier-Refresh from an allowed address bypasses its cache and stores the fresh answer.
+    Runs in a thread so an editor's save does not wait for the pages to render."""
+    fronts = config("NGINX_FRONTS")
+    if not fronts or not urls:
+        return
+    threading.Thread(target=_refresh, args=(fronts, sorted(urls)), daemon=True).start()
+
+
+def _refresh(fronts: list[str], urls: list[str]) -> None:
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    for front in fronts:
+        for url in urls:
+            parts = urlsplit(url)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            request = urllib.request.Request(
+                front.rstrip("/") + path,
+                headers={"Host": parts.netloc, "X-Dossier-Refresh": "1",
+                         "X-Forwarded-Proto": parts.scheme},
+            )  # fmt: skip
+            try:
+                urllib.request.urlopen(request, timeout=10).read()
+            except OSError as error:  # a 404 (now unpublished) is fine; so is a front being down
+                logger.info("nginx refresh of %s via %s: %s", url, front, error)
+
+
+# --- storing and serving ---------------------------------------------------------------
+
+
+@dataclass
+class StoredPage:
+    content: bytes
+    headers: dict[str, str]
+    tags: dict[str, int]
+    stored_at: float
+    expires_at: float  # the next scheduled change (or the cache lifetime)
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.blake2b(self.content, digest_size=12).hexdigest() + '"'
+
+    def is_fresh(self, now: float) -> bool:
+        return now < self.expires_at and versions(self.tags) == self.tags
+
+
+def is_cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or not config("ENABLED"):
+        return False
+    cookies = request.COOKIES
+    # Staff, members and readers with a held comment or a message have pages of their own.
+    return not any(name in cookies for name in (settings.SESSION_COOKIE_NAME, "messages"))
+
+
+def page_key(request: HttpRequest) -> str:
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return PAGE_PREFIX + hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def is_storable(response: HttpResponse) -> bool:
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in control
+        and "no-store" not in control
+        and "no-cache" not in control
+    )
+
+
+def add_cache_headers(response: HttpResponse, page: StoredPage, now: float) -> None:
+    """Validators and CDN lifetimes. Browsers revalidate every time (max-age=0, cheap with the
+    ETag); a CDN keeps the page until the next scheduled change, at most CDN_SECONDS."""
+    shared = max(0, min(int(page.expires_at - now), config("CDN_SECONDS")))
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.stored_at)
+    response["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={shared}, "
+        f"stale-while-revalidate={config('STALE_WHILE_REVALIDATE')}"
+    )
+    # nginx's own lifetime for the page (nginx hides this header from readers).
+    response["X-Accel-Expires"] = str(shared)
+
+
+def not_modified(request: HttpRequest, page: StoredPage) -> bool:
+    etags = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    return page.etag in etags or "*" in etags
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous readers' pages; see the module docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        key = page_key(request)
+        page: StoredPage | None = cache.get(key)
+        now = time.time()
+        if page is not None and page.is_fresh(now):
+            return self.replay(request, page, now)
+        started = time.time_ns()
+        request._page_cache_tags = {SITE_TAG}
+        response = self.get_response(request)
+        if len(request._page_cache_tags) > 1 and is_storable(response):
+            page = self.store(request, response, key, started)
+            if page is not None:
+                add_cache_headers(response, page, time.time())
+                response["X-Page-Cache"] = "miss"
+                if not_modified(request, page):
+                    return HttpResponseNotModified(headers=_validators(response))
+        return response
+
+    def store(self, request, response, key: str, started: int) -> StoredPage | None:
+        tags = versions(request._page_cache_tags)
+        # Something this page shows changed while it was being built: it may hold old data.
+        if any(version > started for version in tags.values()):
+            return None
+        now = time.time()
+        lifetime = config("SECONDS")
+        upcoming = next_scheduled_change(timezone.now())
+        if upcoming is not None:
+            lifetime = min(lifetime, max(0, int(upcoming.timestamp() - now)))
+        if lifetime <= 0:
+            return None
+        page = StoredPage(
+            content=response.content,
+            headers={h: response[h] for h in STORED_HEADERS if h in response},
+            tags=tags,
+            stored_at=now,
+            expires_at=now + lifetime,
+        )
+        cache.set(key, page, timeout=lifetime)
+        registry.add(tags, request.build_absolute_uri())
+        return page
+
+    def replay(self, request, page: StoredPage, now: float) -> HttpResponse:
+        response = HttpResponse(page.content)
+        for header, value in page.headers.items():
+            response[header] = value
+        add_cache_headers(response, page, now)
+        response["X-Page-Cache"] = "hit"
+        if not_modified(request, page):
+            return HttpResponseNotModified(headers=_validators(response))
+        return response
+
+
+def _validators(response: HttpResponse) -> dict[str, str]:
+    return {
+        h: response[h]
+        for h in ("ETag", "Last-Modified", "Cache-Control", "X-Accel-Expires", "X-Page-Cache")
+        if h in response
+    }
