@@ -51,6 +51,7 @@ from articles.models import (
 )
 from articles.rendering import reading_minutes
 from authors.models import Author, Expert
+from core import page_cache
 from core.models import SlugHistory
 from topics.models import Topic
 
@@ -314,6 +315,37 @@ def build_corpus(
     plan = skeletons(count=articles, seed=seed, topic_weights=topic_weights)
 
     try:
+        _build(
+            report=report,
+            pools=pools,
+            pools_rng=pools_rng,
+            plan=plan,
+            batch_size=batch_size,
+            progress=progress,
+            notify=notify,
+        )
+    finally:
+        # Also after an interruption: the batches written by then are there for readers.
+        if report.created or report.removed or report.pools_rebuilt:
+            _refresh_cached_pages()
+    _analyze()
+    report.counts = corpus_counts()
+    return report
+
+
+def _build(
+    *,
+    report: CorpusReport,
+    pools: Pools,
+    pools_rng: random.Random,
+    plan: list[Skeleton],
+    batch_size: int,
+    progress: ProgressCallback | None,
+    notify: Callable[[str], None],
+) -> None:
+    """Remove what does not belong to the plan, then create what is missing; `report` follows
+    along, so the caller knows what changed even if this is interrupted."""
+    try:
         with transaction.atomic():
             if not _pools_match(pools):
                 old = list(bench_articles().values_list("pk", flat=True))
@@ -328,7 +360,7 @@ def build_corpus(
             _ensure_tags(pools.tags)
             existing = dict(bench_articles().values_list("slug", "pk"))
             kept = 0
-            while kept < articles and plan[kept].slug in existing:
+            while kept < len(plan) and plan[kept].slug in existing:
                 kept += 1
             keep = {existing[s.slug] for s in plan[:kept]}
             extra = [pk for pk in existing.values() if pk not in keep]
@@ -346,13 +378,14 @@ def build_corpus(
     report.kept = kept
 
     context = _Context(
-        seed=seed,
+        seed=report.seed,
         pools=pools,
         plan=plan,
         ids={i: existing[plan[i].slug] for i in range(kept)},
         author_weights=zipf_cumulative(pools_rng, len(pools.authors)),
         tag_weights=zipf_cumulative(pools_rng, len(pools.tags), exponent=1.0),
     )
+    articles = len(plan)
     if progress:
         progress(0, articles - kept)
     with _search_vectors() as fill_search_vectors:
@@ -369,9 +402,6 @@ def build_corpus(
 
     with transaction.atomic():
         _set_pillars(context)
-    _analyze()
-    report.counts = corpus_counts()
-    return report
 
 
 def _analyze() -> None:
@@ -499,11 +529,71 @@ def _delete_unused_tags(keep: list[str]) -> None:
     ).exclude(name__in=keep).delete()
 
 
+# The rows a bench article has that the corpus itself writes: (model, field pointing at it).
+OWN_PARTS = (
+    (Byline, "article"), (ExpertQuote, "article"), (RelatedLink, "from_article"),
+    (RelatedLink, "to_article"), (TaggedArticle, "content_object"),
+    (Article.topics.through, "article"), (Article.linked_articles.through, "from_article"),
+    (Article.linked_articles.through, "to_article"),
+)  # fmt: skip
+
+
 def _delete_articles(pks: list[int]) -> int:
-    """Delete articles by id in chunks, loading only ids (bodies are large)."""
+    """Delete these articles, in chunks.
+
+    Not through the ORM: it would send signals for every article and every byline, tag and
+    quote, and the page cache's receivers (core/cache_invalidation.py) read and refresh each
+    article's lists one at a time, hundreds of thousands of queries for a 100,000-article
+    corpus. The rows the corpus wrote itself are deleted with plain DELETEs, and the page cache
+    is refreshed once at the end (_refresh_cached_pages). An article that anything else points
+    at (a comment, an activity entry, a preview link …) still goes through the ORM, so those
+    rows follow their on_delete rules and signals as usual.
+    """
     for start in range(0, len(pks), 2000):
-        Article.objects.filter(pk__in=pks[start : start + 2000]).only("pk").delete()
+        chunk = pks[start : start + 2000]
+        elsewhere = _referenced_elsewhere(chunk)
+        if elsewhere:
+            Article.objects.filter(pk__in=elsewhere).only("pk").delete()
+        plain = [pk for pk in chunk if pk not in elsewhere]
+        if not plain:
+            continue
+        for model, field_name in OWN_PARTS:
+            _delete_rows(model, model._meta.get_field(field_name).column, plain)
+        Topic.objects.filter(pillar_article__in=plain).update(pillar_article=None)
+        _delete_rows(Article, Article._meta.pk.column, plain)
     return len(pks)
+
+
+def _referenced_elsewhere(pks: list[int]) -> set[int]:
+    """Those of `pks` that some row other than the corpus's own parts points at."""
+    own = {(model, name) for model, name in OWN_PARTS} | {(Article, "linked_articles")}
+    found: set[int] = set()
+    for relation in Article._meta.related_objects:
+        model, name = relation.related_model, relation.field.name
+        if (model, name) in own:
+            continue
+        found.update(
+            model._base_manager.filter(**{f"{name}__in": pks}).values_list(name, flat=True)
+        )
+    return found
+
+
+def _delete_rows(model, column: str, pks: list[int]) -> None:
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(pks))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(column)} IN ({marks})", pks
+        )
+
+
+def _refresh_cached_pages() -> None:
+    """bulk_create and plain DELETEs send no signals, so the page cache has not heard of the
+    corpus: refresh every cached page, as a change of site settings does (a corpus changes
+    nearly every list anyway), and forget the next scheduled change, which new scheduled and
+    expiring articles may bring forward."""
+    page_cache.invalidate(page_cache.SITE_TAG)
+    page_cache.forget_next_scheduled_change()
 
 
 def _create_batch(context: _Context, indices: range) -> list[int]:

@@ -14,6 +14,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models.signals import pre_delete
+from django.test import Client
+from django.urls import reverse
 
 from articles.models import (
     Article,
@@ -26,10 +29,11 @@ from articles.models import (
 )
 from articles.rendering import render_body
 from authors.models import Author, Expert
+from comments.models import Comment
 from core.bench import corpus, prose
 from core.bench.corpus import BENCH_PREFIX, bench_articles, corpus_size
 from core.demo import content
-from tests.factories import ArticleFactory, BylineFactory
+from tests.factories import ArticleFactory, BylineFactory, CommentFactory
 from topics.models import Topic
 
 # After the corpus's fixed anchor date (2026-11-01) and before its scheduled articles (2036).
@@ -261,6 +265,60 @@ def test_leaves_other_content_alone():
         list(Topic.objects.exclude(slug__startswith=BENCH_PREFIX).values()) == (demo_rows["topics"])
     )
     assert Article.objects.count() == len(content.ARTICLES) + 1 + 30
+
+
+@pytest.mark.django_db
+def test_a_rebuild_deletes_without_per_article_signals_but_follows_other_references():
+    build(seed=1)
+    old = set(bench_articles().values_list("pk", flat=True))
+    commented = bench_articles().first()
+    comment = CommentFactory(article=commented)
+    signalled = []
+
+    def spy(sender, instance, **kwargs):
+        signalled.append(instance.pk)
+
+    pre_delete.connect(spy, sender=Article)
+    try:
+        build(seed=2)
+    finally:
+        pre_delete.disconnect(spy, sender=Article)
+
+    # Only the article a reader's comment points at went through the ORM (and took the comment
+    # with it, as on_delete says); the others were deleted in bulk.
+    assert signalled == [commented.pk]
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert not Article.objects.filter(pk__in=old).exists()
+    for model, field_name in corpus.OWN_PARTS:
+        assert not model.objects.filter(**{f"{field_name}__in": old}).exists(), model
+
+
+@pytest.mark.django_db
+def test_building_refreshes_every_cached_page_and_a_rerun_refreshes_none(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": True}
+    build(articles=20, **SMALL)
+    article = bench_articles().live().first()
+    urls = [
+        reverse("core:home"),
+        article.get_absolute_url(),
+        article.primary_topic.get_absolute_url(),
+    ]
+
+    def cached() -> list[str]:
+        return [Client().get(url).get("X-Page-Cache", "uncached") for url in urls]
+
+    cached()
+    assert cached() == ["hit"] * 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        build(articles=20, **SMALL)  # nothing to do
+    assert cached() == ["hit"] * 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        build(articles=30, **SMALL)
+    assert cached() == ["miss"] * 3
 
 
 @pytest.mark.django_db
