@@ -369,12 +369,9 @@ def _build(
             report.removed += _delete_articles(extra)
             _delete_unused_tags(pools.tags)
     except ProtectedError as error:
-        users = sorted(f"{type(o).__name__} {o}" for o in error.protected_objects)
-        raise CorpusError(
-            "Content outside the benchmark uses bench authors, experts or topics, so the "
-            f"corpus cannot be rebuilt. Remove these first: {'; '.join(users[:5])}"
-            + (f" and {len(users) - 5} more." if len(users) > 5 else ".")
-        ) from error
+        # Only if an article that something else points at is protected by it (see
+        # _delete_articles); the corpus's own rows are checked before they are deleted.
+        raise _in_use(error.protected_objects) from error
     report.kept = kept
 
     context = _Context(
@@ -473,12 +470,22 @@ def _pools_match(pools: Pools) -> bool:
 
 def _replace_pools(pools: Pools) -> None:
     """Delete bench topics, authors and experts (bench articles are already gone) and create
-    the planned ones. Raises ProtectedError if real articles still use any of them."""
-    bench_topics = Topic.objects.filter(slug__startswith=BENCH_PREFIX)
-    bench_topics.exclude(parent=None).delete()
-    bench_topics.delete()
-    Author.objects.filter(slug__startswith=BENCH_PREFIX).delete()
-    Expert.objects.filter(slug__startswith=BENCH_PREFIX).delete()
+    the planned ones. Refuses if anything else still uses one of them, as PROTECT would."""
+    stored = {
+        model: list(
+            model.objects.filter(slug__startswith=BENCH_PREFIX).values_list("pk", flat=True)
+        )
+        for model in (Topic, Author, Expert)
+    }
+    used = [
+        row
+        for model, pks in stored.items()
+        for row in model.objects.filter(pk__in=_referenced(model, pks))
+    ]
+    if used:
+        raise _in_use(used)
+    for model, pks in stored.items():  # plain DELETEs: see _delete_articles for why
+        _delete_rows(model, model._meta.pk.column, pks)
 
     mains = {
         t["slug"]: Topic(slug=t["slug"], name=t["name"], description=t["description"])
@@ -522,11 +529,23 @@ def _ensure_tags(names: list[str]) -> None:
 
 
 def _delete_unused_tags(keep: list[str]) -> None:
-    Tag.objects.filter(
-        slug__startswith=BENCH_PREFIX,
-        articles_taggedarticle_items__isnull=True,
-        taggit_taggeditem_items__isnull=True,
-    ).exclude(name__in=keep).delete()
+    """Bench tags the plan no longer has, unless something still uses them."""
+    candidates = list(
+        Tag.objects.filter(slug__startswith=BENCH_PREFIX)
+        .exclude(name__in=keep)
+        .values_list("pk", flat=True)
+    )
+    used = _referenced(Tag, candidates)
+    _delete_rows(Tag, Tag._meta.pk.column, [pk for pk in candidates if pk not in used])
+
+
+def _in_use(rows) -> CorpusError:
+    named = sorted(f"{type(row).__name__} {row}" for row in rows)
+    more = f" and {len(named) - 5} more" if len(named) > 5 else ""
+    return CorpusError(
+        "Content outside the benchmark uses bench authors, experts or topics, so the corpus "
+        f"cannot be rebuilt. Remove those uses first: {'; '.join(named[:5])}{more}."
+    )
 
 
 # The rows a bench article has that the corpus itself writes: (model, field pointing at it).
@@ -551,7 +570,7 @@ def _delete_articles(pks: list[int]) -> int:
     """
     for start in range(0, len(pks), 2000):
         chunk = pks[start : start + 2000]
-        elsewhere = _referenced_elsewhere(chunk)
+        elsewhere = _referenced(Article, chunk, ignore=OWN_REFERENCES)
         if elsewhere:
             Article.objects.filter(pk__in=elsewhere).only("pk").delete()
         plain = [pk for pk in chunk if pk not in elsewhere]
@@ -564,27 +583,42 @@ def _delete_articles(pks: list[int]) -> int:
     return len(pks)
 
 
-def _referenced_elsewhere(pks: list[int]) -> set[int]:
-    """Those of `pks` that some row other than the corpus's own parts points at."""
-    own = {(model, name) for model, name in OWN_PARTS} | {(Article, "linked_articles")}
+# How the corpus's own rows point at an article: its parts, the reverse of linked_articles,
+# and a topic's pillar (set to NULL in _delete_articles, as on_delete=SET_NULL would).
+OWN_REFERENCES = frozenset({*OWN_PARTS, (Article, "linked_articles"), (Topic, "pillar_article")})
+
+
+def _referenced(model, pks: list[int], *, ignore=frozenset()) -> set[int]:
+    """Those of `pks` that some other row points at, by any relation but those in `ignore`
+    ((model, field name) pairs). Rows of `pks` pointing at each other (a bench subtopic's
+    parent) do not count."""
     found: set[int] = set()
-    for relation in Article._meta.related_objects:
-        model, name = relation.related_model, relation.field.name
-        if (model, name) in own:
+    # Hidden relations too (related_name="+", many-to-many through tables): a row pointing
+    # here that we did not check would stop the plain DELETE at commit.
+    relations = [
+        f for f in model._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete
+    ]
+    for relation in relations:
+        related, name = relation.related_model, relation.field.name
+        if (related, name) in ignore or not pks:
             continue
-        found.update(
-            model._base_manager.filter(**{f"{name}__in": pks}).values_list(name, flat=True)
-        )
+        rows = related._base_manager.filter(**{f"{name}__in": pks})
+        if related is model:
+            rows = rows.exclude(pk__in=pks)
+        found.update(rows.values_list(name, flat=True))
     return found
 
 
 def _delete_rows(model, column: str, pks: list[int]) -> None:
     quote = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(pks))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(column)} IN ({marks})", pks
-        )
+        for start in range(0, len(pks), 2000):  # under SQLite's limit of query parameters
+            chunk = pks[start : start + 2000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(column)} IN ({marks})",
+                chunk,
+            )
 
 
 def _refresh_cached_pages() -> None:

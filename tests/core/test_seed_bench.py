@@ -33,7 +33,7 @@ from comments.models import Comment
 from core.bench import corpus, prose
 from core.bench.corpus import BENCH_PREFIX, bench_articles, corpus_size
 from core.demo import content
-from tests.factories import ArticleFactory, BylineFactory, CommentFactory
+from tests.factories import ArticleFactory, BylineFactory, CommentFactory, TopicFactory
 from topics.models import Topic
 
 # After the corpus's fixed anchor date (2026-11-01) and before its scheduled articles (2036).
@@ -324,14 +324,41 @@ def test_building_refreshes_every_cached_page_and_a_rerun_refreshes_none(
 @pytest.mark.django_db
 def test_refuses_to_rebuild_when_real_content_uses_a_bench_author():
     build(seed=1)
-    BylineFactory(
-        article=ArticleFactory(), author=Author.objects.filter(slug__startswith="bench-").first()
-    )
+    author = Author.objects.filter(slug__startswith=BENCH_PREFIX).first()
+    BylineFactory(article=ArticleFactory(), author=author)
 
-    with pytest.raises(CommandError, match=r"uses bench authors.*Remove these first: Byline"):
+    with pytest.raises(CommandError, match=f"Remove those uses first: Author {author.name}."):
         build(seed=2)
 
     assert bench_articles().count() == 30  # the failed rebuild was rolled back
+
+
+@pytest.mark.django_db
+def test_refuses_to_rebuild_when_a_real_article_lists_a_bench_topic():
+    build(seed=1)
+    topic = Topic.objects.filter(slug__startswith=BENCH_PREFIX).first()
+    ArticleFactory(topics=[topic])  # a further topic: a many-to-many row, not a foreign key
+
+    with pytest.raises(CommandError, match=f"Remove those uses first: Topic {topic.name}."):
+        build(seed=2)
+
+
+@pytest.mark.django_db
+def test_real_content_pointing_at_bench_articles_keeps_everything_else():
+    build(seed=1)
+    bench = bench_articles().live().first()
+    real_topic = TopicFactory(pillar_article=bench)
+    real = ArticleFactory(primary_topic=real_topic, body=f"See [this](article:{bench.slug}).")
+    link = RelatedLink.objects.create(from_article=real, to_article=bench)
+    assert list(real.linked_articles.all()) == [bench]
+
+    build(seed=2)
+
+    real_topic.refresh_from_db()
+    assert real_topic.pillar_article is None
+    assert Article.objects.filter(pk=real.pk).exists()
+    assert not RelatedLink.objects.filter(pk=link.pk).exists()
+    assert not real.linked_articles.exists()
 
 
 # --- realistic and truthful -------------------------------------------------------------------
