@@ -4,8 +4,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# axe-core, the accessibility checker the browser tests inject into pages: from the npm registry,
+# pinned, into git-ignored var/node. `make test` fetches it when npm is there; without npm the
+# accessibility tests skip and say why (CI has npm, and there they fail instead).
+AXE_CORE_VERSION := 4.14.1
+AXE_STAMP := var/node/.axe-core-$(AXE_CORE_VERSION)
+NPM := $(shell command -v npm)
 
-.PHONY: run test install lint format migrate demo clean
+.PHONY: run test install lint format migrate demo clean axe
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +31,15 @@ run: demo
 	$(PY) manage.py local_admin
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install $(if $(NPM),axe)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+axe: $(AXE_STAMP)
+
+$(AXE_STAMP):
+	mkdir -p var/node
+	npm install --prefix var/node --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_CORE_VERSION)
+	touch $@
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -37,4 +50,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles artifacts .pytest_cache .ruff_cache

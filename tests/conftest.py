@@ -10,6 +10,17 @@ from tests.factories import UserFactory, superuser
 FROZEN_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture, which could undo this
+def pytest_collection_modifyitems(config, items):
+    """Browser tests (marker `browser`) run after all the others, keeping their order.
+
+    Playwright's sync API leaves an asyncio loop running in the test thread from the first
+    browser test to the end of the session, and Django's ORM refuses to run beside it unless its
+    async-safety check is switched off (tests/browser/conftest.py). Last, the check stays on for
+    everything else."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -362,3 +362,17 @@ def test_logged_in_non_staff_user_sees_the_public_pages(client, corpus):
 
     for url in LIST_PAGES:
         assert client.get(url).status_code == 200, url
+
+
+# --- site icon --------------------------------------------------------------------------------
+
+
+def test_public_pages_and_the_admin_name_the_site_icon(client):
+    """Without a <link rel="icon">, every browser asks for /favicon.ico, a 404 on each visit."""
+    from django.contrib.staticfiles import finders
+    from django.urls import reverse
+
+    for url in ["/", reverse("admin:login")]:
+        icons = parse(client.get(url)).select("link", rel="icon")
+        assert [icon.attrs["href"] for icon in icons] == ["/static/img/favicon.svg"], url
+    assert finders.find("img/favicon.svg")
