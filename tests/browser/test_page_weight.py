@@ -61,9 +61,10 @@ def test_article_page_weighs_under_100_kb_before_images(demo_site, page, live_se
     breakdown = "\n".join(f"{t.bytes:>7} {t.resource_type:<10} {t.url}" for t in not_images)
     print(f"Article page, before images: {total} bytes\n{breakdown}")
     assert total < ARTICLE_BUDGET_BYTES, f"{total} bytes:\n{breakdown}"
-    # The page really is the long one: its HTML alone is most of the weight.
+    # The page really is the long one (the HTML travels gzipped; its text is over 20 KB).
     document = next(t for t in transfers if t.resource_type == "document")
-    assert document.status == 200 and document.bytes > 20_000
+    assert document.status == 200
+    assert len(page.content().encode()) > 20_000
     assert len(transfers) <= ARTICLE_MAX_REQUESTS, breakdown
     assert all(t.status == 200 for t in transfers), breakdown
 
