@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
+from core.models import recorded_user
 
 from . import text
 
@@ -93,25 +93,13 @@ class Comment(models.Model):
     from_editors = models.BooleanField(
         default=False, help_text="Posted by staff and shown as a reply from the editors."
     )
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The staff member who posted an editors' reply.",
+    posted_by = recorded_user(
+        editable=True, help_text="The staff member who posted an editors' reply."
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    moderated_by = recorded_user()
     # Derived on save.
     body_html = models.TextField(editable=False, default="")
     fingerprint = models.CharField(max_length=64, editable=False, default="")
@@ -184,14 +172,7 @@ class Report(models.Model):
         max_length=20, choices=ReportStatus.choices, default=ReportStatus.OPEN, db_index=True
     )
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    resolved_by = recorded_user()
     resolution_note = models.TextField(
         blank=True, default="", help_text="What was done and why; recorded in the activity log."
     )
@@ -226,14 +207,7 @@ class BlockedTerm(models.Model):
     )
     note = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = recorded_user()
 
     class Meta:
         ordering = ["kind", "value"]

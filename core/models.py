@@ -8,6 +8,16 @@ from django.db import models
 from .validators import validate_image_upload
 
 
+def recorded_user(**kwargs) -> models.ForeignKey:
+    """Who did something, recorded by the system (not edited in forms); kept when the user
+    account is deleted, as empty."""
+    from django.conf import settings
+
+    options = {"null": True, "blank": True, "on_delete": models.SET_NULL, "related_name": "+",
+               "editable": False, **kwargs}  # fmt: skip
+    return models.ForeignKey(settings.AUTH_USER_MODEL, **options)
+
+
 def default_comment_days() -> int:
     """Until editors choose in Site settings, the COMMENTS_CLOSE_AFTER_DAYS environment value."""
     from django.conf import settings
