@@ -76,6 +76,10 @@ class JSONList(models.Aggregate):
         return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
+#: How many of the newest articles sharing a topic or tag related_to() scores.
+RELATED_CANDIDATE_POOL = 200
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self, at: datetime | None = None) -> ArticleQuerySet:
         return self.filter(live_q(at))
@@ -197,10 +201,18 @@ class ArticleQuerySet(models.QuerySet):
             | Q(pk__in=topic_links.values("article_id"))
             | Q(pk__in=tag_links.values("content_object_id"))
         )
-        return (
+        # Only the newest candidates are scored: on a large site a popular tag is shared by tens
+        # of thousands of articles, and scoring them all cost the page over half a second.
+        # Recent analysis is what readers want next, and the cost no longer grows with the site.
+        pool = (
             self.filter(candidates)
             .exclude(pk=article.pk)
             .exclude(pk__in=list(exclude))
+            .order_by("-publish_at", "-pk")
+            .values("pk")[:RELATED_CANDIDATE_POOL]
+        )
+        return (
+            self.filter(pk__in=Subquery(pool))
             .annotate(
                 relatedness=Case(
                     When(primary_topic_id=article.primary_topic_id, then=Value(4)),

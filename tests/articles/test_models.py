@@ -451,6 +451,24 @@ def test_related_to_combines_with_live(topics, frozen_now):
     assert list(Article.objects.live().related_to(base)) == [live]
 
 
+def test_only_the_newest_candidates_are_scored(topics, monkeypatch):
+    """The pool keeps the cost flat on a large site: an old close match loses to newer ones."""
+    import articles.models
+
+    monkeypatch.setattr(articles.models, "RELATED_CANDIDATE_POOL", 2)
+    main, energy, _misc = topics
+    base = ArticleFactory(primary_topic=main, tags=["oil"])
+    old_close = ArticleFactory(primary_topic=main, tags=["oil"], publish_at=FIXED_PUBLISH_AT)
+    day = timedelta(days=1)
+    newer = [
+        ArticleFactory(primary_topic=energy, tags=["oil"], publish_at=FIXED_PUBLISH_AT + n * day)
+        for n in (1, 2)
+    ]
+
+    assert old_close not in related(base)
+    assert set(related(base)) == set(newer)
+
+
 # --- with_cards() ---------------------------------------------------------------------------
 
 
