@@ -76,7 +76,7 @@ class JSONList(models.Aggregate):
         return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
-#: How many of the newest articles sharing a topic or tag related_to() scores.
+#: How many recent candidates related_to() takes from each shared topic and tag, and scores.
 RELATED_CANDIDATE_POOL = 200
 
 
@@ -196,19 +196,38 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(n=models.Count("pk"))
             .values("n")
         )
-        candidates = (
-            Q(primary_topic_id__in=topic_ids)
-            | Q(pk__in=topic_links.values("article_id"))
-            | Q(pk__in=tag_links.values("content_object_id"))
-        )
-        # Only the newest candidates are scored: on a large site a popular tag is shared by tens
-        # of thousands of articles, and scoring them all cost the page over half a second.
-        # Recent analysis is what readers want next, and the cost no longer grows with the site.
+        # Only recent candidates are scored: the RELATED_CANDIDATE_POOL most recently added
+        # articles of each shared topic and tag (each one a short backward walk of an index),
+        # and of those the same number of the most recently added that are live and not
+        # excluded. Asking for "shares any topic or tag" in one go made PostgreSQL gather every
+        # article of a popular tag first: 50,000 rows, 30 ms at 100,000 articles.
+        sources = [
+            *(
+                Article.objects.filter(primary_topic_id=pk)
+                .order_by("-pk")
+                .values("pk")[:RELATED_CANDIDATE_POOL]
+                for pk in topic_ids
+            ),
+            *(
+                Article.topics.through.objects.filter(topic_id=pk)
+                .order_by("-article_id")
+                .values("article_id")[:RELATED_CANDIDATE_POOL]
+                for pk in topic_ids
+            ),
+            *(
+                TaggedArticle.objects.filter(tag_id=pk)
+                .order_by("-content_object_id")
+                .values("content_object_id")[:RELATED_CANDIDATE_POOL]
+                for pk in tag_ids
+            ),
+        ]
+        candidates = Q(pk__in=[])
+        for source in sources:
+            candidates |= Q(pk__in=source)
         pool = (
             self.filter(candidates)
-            .exclude(pk=article.pk)
-            .exclude(pk__in=list(exclude))
-            .order_by("-publish_at", "-pk")
+            .exclude(pk__in=[article.pk, *exclude])
+            .order_by("-pk")
             .values("pk")[:RELATED_CANDIDATE_POOL]
         )
         return (
@@ -410,6 +429,8 @@ class Article(SlugHistoryMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_live_idx"),
             models.Index(fields=["primary_topic", "status", "publish_at"]),
+            # Related reading's candidates: a topic's most recently added articles.
+            models.Index(fields=["primary_topic", "id"], name="article_topic_recent_idx"),
             # The admin's article list: it shows what is not in the trash unless asked, newest
             # change first, filtered and sorted by these columns and drilled down by publish
             # date. Partial indexes on the rows it shows let each page, its count and its date

@@ -451,7 +451,7 @@ def test_related_to_combines_with_live(topics, frozen_now):
     assert list(Article.objects.live().related_to(base)) == [live]
 
 
-def test_only_the_newest_candidates_are_scored(topics, monkeypatch):
+def test_only_the_most_recently_added_candidates_are_scored(topics, monkeypatch):
     """The pool keeps the cost flat on a large site: an old close match loses to newer ones."""
     import articles.models
 
