@@ -108,7 +108,8 @@ class ArticleFeed(Feed):
     def items(self, obj=None):
         articles = self.articles(obj).with_cards().with_tag_list().newest_first()
         if full_content():
-            articles = articles.with_body_references()
+            # Cards leave the body behind; a full-content feed brings back its HTML.
+            articles = articles.defer(None).for_reading().with_body_references()
         items = list(articles[:FEED_SIZE])
         self.declare_cache_dependencies(obj, items)
         return items

@@ -1,5 +1,8 @@
 from django import forms
 from django.db.models import CharField, Value
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from authors.models import Author
 from topics.models import Topic
@@ -29,12 +32,34 @@ def filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     return choices["topic"], choices["author"]
 
 
+class PlainSelect(forms.Select):
+    """A <select> whose options are written in Python rather than one template each.
+
+    Django renders every <option> through its own template include. The search form offers
+    every topic and author (550 options on the benchmark corpus), and rendering them that way
+    took about 25 ms of each search page, more than the search itself.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen = set(self.format_value(value))
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.choices
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        # Every value and label is escaped above; flatatt escapes the attributes.
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')
+
+
 class SearchForm(forms.Form):
     """The reader's search box and filters. Bad values never fail the page: they are dropped."""
 
     q = forms.CharField(label="Search articles", required=False)
-    topic = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    author = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    topic = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, widget=PlainSelect)
+    author = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, widget=PlainSelect
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

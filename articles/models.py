@@ -76,6 +76,9 @@ class JSONList(models.Aggregate):
         return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
+#: Columns read when editing and indexing, never by a public page (see for_reading()).
+EDITING_ONLY_FIELDS = ("body", "body_text", "search_vector")
+
 #: How many recent candidates related_to() takes from each shared topic and tag, and scores.
 RELATED_CANDIDATE_POOL = 200
 
@@ -134,9 +137,21 @@ class ArticleQuerySet(models.QuerySet):
             return self.not_trashed()
         return self.live()
 
+    def for_reading(self) -> ArticleQuerySet:
+        """Leaves behind the columns only editing and search read: the Markdown source, the
+        plain text and the search vector, about 20 KB an article that a page never shows."""
+        return self.defer(*EDITING_ONLY_FIELDS)
+
+    def as_links(self) -> ArticleQuerySet:
+        """What a link to an article shows: its title, address and topic."""
+        return self.only("title", "slug", "publish_at", "primary_topic").select_related(
+            "primary_topic"
+        )
+
     def with_cards(self) -> ArticleQuerySet:
-        """What an article card shows — topic and ordered byline — in a fixed number of queries."""
-        return self.select_related("primary_topic").with_bylines()
+        """What an article card shows — topic and ordered byline — in a fixed number of queries.
+        Cards never show the body, so its HTML stays behind too."""
+        return self.for_reading().defer("body_html").select_related("primary_topic").with_bylines()
 
     def with_bylines(self) -> ArticleQuerySet:
         """The ordered byline with each author, in one query for any number of articles."""

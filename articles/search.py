@@ -21,6 +21,8 @@ from .models import Article, search_config
 MAX_QUERY_LENGTH = 200
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 35
+#: How many of the most recent matches a search ranks and returns (see search_articles()).
+RANKED_MATCHES = 200
 
 
 def clean_query(raw: str | None) -> str:
@@ -36,7 +38,15 @@ class SearchFilters:
 
 
 def search_articles(query: str, filters: SearchFilters | None = None) -> QuerySet[Article]:
-    """Live articles matching `query`, best first, each with a `snippet_raw` annotation."""
+    """Live articles matching `query`, best first, each with a `snippet_raw` annotation.
+
+    Only the RANKED_MATCHES most recent matches are ranked and returned. A common word matches
+    most of a large site (57,000 of 82,000 articles in the benchmark corpus), and ranking every
+    match meant reading every match's search data: 0.7 to 2 seconds a search at 100,000
+    articles. The most recent matches are found by walking the publication-date index (or, for
+    rare words, the search index), so the cost stays flat as the site grows. Readers narrow a
+    common word by adding words or a filter; the page says when the limit was reached.
+    """
     filters = filters or SearchFilters()
     articles = Article.objects.live()
     if filters.topic_id:
@@ -45,43 +55,58 @@ def search_articles(query: str, filters: SearchFilters | None = None) -> QuerySe
         articles = articles.by_author(filters.author_id)
     if not query:
         return articles.none()
-    if connection.vendor == "postgresql":
-        return _postgres(articles, query)
-    return _simple(articles, query)
+    postgres = connection.vendor == "postgresql"
+    matching = _postgres_matches(articles, query) if postgres else _simple_matches(articles, query)
+    recent = matching.order_by("-publish_at", "-pk").values("pk")[:RANKED_MATCHES]
+    pool = Article.objects.filter(pk__in=recent)
+    ranked = _postgres_ranked(pool, query) if postgres else _simple_ranked(pool, query)
+    return ranked.order_by("-rank", "-publish_at", "-pk")
 
 
-def _postgres(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
-    config = search_config()
-    search = SearchQuery(query, search_type="websearch", config=config)
-    return (
-        articles.filter(search_vector=search)
-        .annotate(
-            rank=SearchRank(F("search_vector"), search),
-            snippet_raw=SearchHeadline(
-                "body_text",
-                search,
-                config=config,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=SNIPPET_WORDS,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-rank", "-publish_at", "-pk")
+def _postgres_query(query: str) -> SearchQuery:
+    return SearchQuery(query, search_type="websearch", config=search_config())
+
+
+def _postgres_matches(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    return articles.filter(search_vector=_postgres_query(query))
+
+
+def _postgres_ranked(pool: QuerySet[Article], query: str) -> QuerySet[Article]:
+    search = _postgres_query(query)
+    # PostgreSQL computes the headline after sorting and limiting, for the page's rows only.
+    return pool.annotate(
+        rank=SearchRank(F("search_vector"), search),
+        snippet_raw=SearchHeadline(
+            "body_text",
+            search,
+            config=search_config(),
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=SNIPPET_WORDS,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
     )
 
 
-def _simple(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
-    """SQLite: every word must appear somewhere; title hits rank above standfirst above body."""
-    words = query.split()[:10]
-    for word in words:
+def _words(query: str) -> list[str]:
+    return query.split()[:10]
+
+
+def _simple_matches(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """SQLite: every word must appear somewhere."""
+    for word in _words(query):
         articles = articles.filter(
             Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body_text__icontains=word)
         )
-    first = words[0]
-    return articles.annotate(
+    return articles
+
+
+def _simple_ranked(pool: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """SQLite: title hits rank above standfirst hits above body hits (of the first word)."""
+    first = _words(query)[0]
+    return pool.annotate(
         rank=Case(
             When(title__icontains=first, then=Value(3)),
             When(standfirst__icontains=first, then=Value(2)),
@@ -89,7 +114,7 @@ def _simple(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
             output_field=IntegerField(),
         ),
         snippet_raw=F("body_text"),
-    ).order_by("-rank", "-publish_at", "-pk")
+    )
 
 
 def snippet_html(article: Article, query: str) -> SafeString:

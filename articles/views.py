@@ -16,8 +16,11 @@ from core.views import ArticleListPage, SlugObjectMixin, shown_on_cards
 
 from . import preview, search
 from .forms import SearchForm
-from .models import Article, RelatedLink, live_q
+from .models import EDITING_ONLY_FIELDS, Article, RelatedLink, live_q
 from .rendering import finish_body, referenced_article_ids
+
+# A related link shows its target's title, address and topic, never its text.
+LINKED_ARTICLE_UNUSED = (*EDITING_ONLY_FIELDS, "body_html", "toc")
 
 
 class ArticleDetailView(SlugObjectMixin, DetailView):
@@ -33,7 +36,8 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
     def with_page_data(articles):
         """Everything the page shows, in a fixed number of queries whatever the article holds."""
         return (
-            articles.select_related("primary_topic__parent")
+            articles.for_reading()
+            .select_related("primary_topic__parent")
             .with_body_references()
             .with_bylines()
             .prefetch_related(
@@ -47,7 +51,9 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
                         target_live=ExpressionWrapper(
                             live_q(prefix="to_article__"), output_field=BooleanField()
                         )
-                    ).select_related("to_article__primary_topic"),
+                    )
+                    .select_related("to_article__primary_topic")
+                    .defer(*(f"to_article__{name}" for name in LINKED_ARTICLE_UNUSED)),
                     to_attr="all_related_links",
                 ),
             )
@@ -63,7 +69,7 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
         suggested = list(
             Article.objects.live()
             .related_to(article, exclude=[link.to_article_id for link in curated])
-            .select_related("primary_topic")[:wanted]
+            .as_links()[:wanted]
         )
         context.update(
             body=finish_body(
@@ -179,5 +185,13 @@ class SearchView(ListView):
         )
         params = self.request.GET.copy()
         params.pop("page", None)
-        context.update(form=self.form, query=self.query, querystring=params.urlencode())
+        page = context["page_obj"]
+        context.update(
+            form=self.form,
+            query=self.query,
+            querystring=params.urlencode(),
+            # Only the most recent matches are ranked (search.RANKED_MATCHES): say when there
+            # may be more.
+            results_capped=bool(page) and page.paginator.count >= search.RANKED_MATCHES,
+        )
         return context

@@ -1,11 +1,14 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+import articles.search
 from articles.models import Article, Status
 from articles.search import MAX_QUERY_LENGTH, SearchFilters, clean_query, search_articles
-from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
+from tests.factories import FIXED_PUBLISH_AT, ArticleFactory, AuthorFactory, TopicFactory
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +36,19 @@ def test_title_hit_outranks_standfirst_hit_outranks_body_hit(corpus):
     found = list(search_articles("caspian"))
 
     assert found == [corpus["title"], corpus["standfirst"], corpus["body"]]
+
+
+def test_only_the_most_recent_matches_are_ranked(corpus, monkeypatch):
+    """A common word matches most of a large site: only the newest matches are ranked."""
+    monkeypatch.setattr(articles.search, "RANKED_MATCHES", 2)
+    later = FIXED_PUBLISH_AT + timedelta(days=1)
+    newest = ArticleFactory(title="Ferries", body="The Caspian ferry.", publish_at=later)
+
+    found = list(search_articles("caspian"))
+
+    # The title hit is older than the two most recent matches, so it is not ranked at all.
+    assert found == [newest, corpus["body"]]
+    assert corpus["title"] not in found
 
 
 def test_drafts_are_never_returned(corpus):
@@ -93,6 +109,22 @@ def test_any_query_answers_a_normal_page_with_nothing_unescaped(client, corpus, 
     assert 'onmouseover="alert(1)' not in html
 
 
+def test_search_page_says_when_only_the_most_recent_matches_are_shown(client, corpus, monkeypatch):
+    monkeypatch.setattr(articles.search, "RANKED_MATCHES", 2)
+
+    html = client.get(SEARCH, {"q": "caspian"}).content.decode()
+
+    assert "2+ results" in html
+    assert "Showing the best of the 2 most recent matches" in html
+
+
+def test_search_page_under_the_limit_gives_the_exact_count(client, corpus):
+    html = client.get(SEARCH, {"q": "caspian"}).content.decode()
+
+    assert "3 results" in html
+    assert "most recent matches" not in html
+
+
 def test_bad_filter_values_are_ignored_not_errors(client, corpus):
     response = client.get(SEARCH, {"q": "caspian", "topic": "abc", "author": "999999"})
 
@@ -123,6 +155,15 @@ def test_filters_offer_every_topic_and_author_by_name(client):
     authors = [option.text for option in page.one("select", name="author").select("option")]
     assert topics == ["All topics", "Arms trade", "Energy"]
     assert authors == ["All authors", "Adam Writer", "Zoë Writer"]
+
+
+def test_filter_names_are_escaped(client):
+    TopicFactory(name='<b>Bold</b> & "quoted"')
+
+    html = client.get(SEARCH).content.decode()
+
+    assert "<b>Bold</b>" not in html
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;quoted&quot;" in html
 
 
 def test_chosen_filters_stay_selected(client):
