@@ -290,6 +290,9 @@ PAGE_CACHE = {
     # How long a CDN or the nginx front may keep a page (s-maxage) without being purged.
     "CDN_SECONDS": int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "300")),
     "STALE_WHILE_REVALIDATE": 60,
+    # Bytes of pages each process also keeps in its own memory (hits then skip one cache round
+    # trip; freshness is still checked against the shared cache). 0 turns it off.
+    "LOCAL_BYTES": int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 1024 * 1024))),
     # Told of every change: callables (tags=set, urls=set). With the nginx front, add
     # core.page_cache.refresh_nginx_fronts; see docs/deployment.md.
     "PURGERS": env_list("PAGE_CACHE_PURGERS", "core.page_cache.log_purge"),

@@ -6,8 +6,9 @@ How it works
   rendered and the lists it drew them from (``collection(...)``). Only pages that do so are
   stored, so a new view is uncached until it declares what it shows.
 * Each dependency is a *tag* (``"articles.article:12"``, ``"list:articles:topic:3"``). A tag has
-  a version: the time of its last change, kept in the cache. A stored page keeps the versions of
-  its tags; when any of them has moved on, the page is stale and is rebuilt on the next request.
+  a version: a number drawn from a counter in the cache at its last change. A stored page keeps
+  the versions of its tags; when any has moved on, the page is stale and is rebuilt on the next
+  request. Each process also keeps the pages it served last (LocalPages), checked the same way.
 * ``invalidate(...)`` moves tags on when the data behind them changes. core/cache_invalidation.py
   says which change moves which tags; it runs after the transaction commits.
 * Scheduled go-live and expiry happen by the clock, with no save to hook into. Every page is
@@ -29,6 +30,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +49,7 @@ VERSION_PREFIX = "pc:v:"
 PAGE_PREFIX = "pc:page:"
 URLS_PREFIX = "pc:urls:"
 NEXT_CHANGE_KEY = "pc:next-change"
+CLOCK_KEY = "pc:clock"
 SITE_TAG = "site"
 #: Headers stored with a page. Per-request ones (cookies, Vary on the session) are not.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy",
@@ -124,10 +127,10 @@ def invalidate(*items) -> None:
 
 
 def bump(tags: set[str]) -> None:
-    now = time.time_ns()
-    # Versions outlive any page that could hold them; a lost version reads as 0, which only
-    # makes pages look stale, never fresh.
-    cache.set_many({VERSION_PREFIX + tag: now for tag in tags}, timeout=None)
+    version = next_version()
+    # Versions outlive any page that could hold them (no timeout). One the cache has lost
+    # reads as missing, which makes every page holding it stale (see versions()).
+    cache.set_many({VERSION_PREFIX + tag: version for tag in tags}, timeout=None)
     urls = registry.pop(tags)
     for purger in purgers():
         try:
@@ -136,10 +139,51 @@ def bump(tags: set[str]) -> None:
             logger.exception("page cache purger %r failed", purger)
 
 
-def versions(tags: Iterable[str]) -> dict[str, int]:
+def next_version() -> int:
+    """A number larger than any version given before, from a counter in the shared cache.
+
+    A counter rather than each server's clock: every app server draws from the same sequence,
+    so a change made on one server after a page started rendering on another always reads as
+    newer, however far apart their clocks are. A lost counter starts again from the clock in
+    nanoseconds, far above any number it gave before.
+    """
+    try:
+        return cache.incr(CLOCK_KEY)
+    except ValueError:  # missing: never used, or evicted
+        cache.add(CLOCK_KEY, time.time_ns(), timeout=None)
+        return cache.incr(CLOCK_KEY)
+
+
+def current_version() -> int:
+    """The counter now: a page that starts rendering remembers it (see store())."""
+    return cache.get(CLOCK_KEY) or 0
+
+
+def versions(tags: Iterable[str]) -> dict[str, int | None]:
+    """Each tag's current version: None when the cache holds none (never recorded, or lost to
+    eviction). A stored page never holds None, so a lost version can only make it stale."""
     tags = list(tags)
     found = cache.get_many([VERSION_PREFIX + tag for tag in tags])
-    return {tag: found.get(VERSION_PREFIX + tag, 0) for tag in tags}
+    return {tag: found.get(VERSION_PREFIX + tag) for tag in tags}
+
+
+def versions_for_storing(tags: Iterable[str], *, started: int) -> dict[str, int] | None:
+    """Versions to store a page with, or None when they cannot be pinned down.
+
+    A tag without a version is given `started`, the counter when the page began rendering,
+    with an atomic add: a change racing with us wins. If the version is lost later and given
+    again, it is the counter of that later moment; it can equal the old one only when nothing
+    anywhere has changed in between, and then the old page is still right.
+    """
+    current = versions(tags)
+    missing = [tag for tag, version in current.items() if version is None]
+    for tag in missing:
+        cache.add(VERSION_PREFIX + tag, started, timeout=None)
+    if missing:
+        current.update(versions(missing))
+    if any(version is None for version in current.values()):
+        return None  # lost again at once: a cache under heavy eviction; do not store
+    return current
 
 
 # --- the next scheduled change ----------------------------------------------------------
@@ -275,6 +319,61 @@ class StoredPage:
     def is_fresh(self, now: float) -> bool:
         return now < self.expires_at and versions(self.tags) == self.tags
 
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+class LocalPages:
+    """The pages this process served last, kept in its memory as well as in the shared cache.
+
+    A hit from here costs one round trip to the cache (the versions check, as for any hit)
+    instead of two, and no unpickling of the page. Freshness is checked against the shared
+    versions exactly as for a page read from the cache, so a copy here is never staler than
+    the shared one. Bounded by PAGE_CACHE["LOCAL_BYTES"] of page content, least recently
+    used first out; 0 turns it off.
+    """
+
+    def __init__(self) -> None:
+        self._pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()  # the development server runs a thread per request
+
+    def get(self, key: str) -> StoredPage | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: StoredPage) -> None:
+        budget = config("LOCAL_BYTES")
+        if page.size > budget:
+            return
+        with self._lock:
+            self._discard(key)
+            self._pages[key] = page
+            self._bytes += page.size
+            while self._bytes > budget:
+                self._discard(next(iter(self._pages)))
+
+    def discard(self, key: str) -> None:
+        with self._lock:
+            self._discard(key)
+
+    def _discard(self, key: str) -> None:
+        page = self._pages.pop(key, None)
+        if page is not None:
+            self._bytes -= page.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+
+local_pages = LocalPages()
+
 
 def is_cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD") or not config("ENABLED"):
@@ -335,11 +434,10 @@ class PageCacheMiddleware:
         if not is_cacheable_request(request):
             return self.get_response(request)
         key = page_key(request)
-        page: StoredPage | None = cache.get(key)
-        now = time.time()
-        if page is not None and page.is_fresh(now):
-            return self.replay(request, page, now)
-        started = time.time_ns()
+        page = self.fresh_page(key, time.time())
+        if page is not None:
+            return self.replay(request, page, time.time())
+        started = current_version()
         request._page_cache_tags = {SITE_TAG}
         response = self.get_response(request)
         if len(request._page_cache_tags) > 1 and is_storable(response):
@@ -351,10 +449,24 @@ class PageCacheMiddleware:
                     return HttpResponseNotModified(headers=_validators(response))
         return response
 
+    @staticmethod
+    def fresh_page(key: str, now: float) -> StoredPage | None:
+        """This process's copy when fresh, else the shared cache's when fresh, else None."""
+        page = local_pages.get(key)
+        if page is not None:
+            if page.is_fresh(now):
+                return page
+            local_pages.discard(key)
+        page = cache.get(key)
+        if page is None or not page.is_fresh(now):
+            return None
+        local_pages.put(key, page)
+        return page
+
     def store(self, request, response, key: str, started: int) -> StoredPage | None:
-        tags = versions(request._page_cache_tags)
+        tags = versions_for_storing(request._page_cache_tags, started=started)
         # Something this page shows changed while it was being built: it may hold old data.
-        if any(version > started for version in tags.values()):
+        if tags is None or any(version > started for version in tags.values()):
             return None
         now = time.time()
         lifetime = config("SECONDS")
@@ -371,6 +483,7 @@ class PageCacheMiddleware:
             expires_at=now + lifetime,
         )
         cache.set(key, page, timeout=lifetime)
+        local_pages.put(key, page)
         registry.add(tags, request.build_absolute_uri())
         return page
 

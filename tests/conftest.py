@@ -38,9 +38,13 @@ def _empty_cache():
     """Rate-limit counters and cached pages live in the cache; no test inherits another's."""
     from django.core.cache import cache
 
+    from core.page_cache import local_pages
+
     cache.clear()
+    local_pages.clear()
     yield
     cache.clear()
+    local_pages.clear()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -374,6 +375,68 @@ def test_a_page_built_while_its_data_changed_is_not_stored(site, monkeypatch):
     monkeypatch.setattr(page_cache, "versions", real)
 
     assert get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_page_whose_version_the_cache_lost_is_rebuilt(site):
+    url = site["first"].get_absolute_url()
+    warm(url)
+    (page,) = page_cache.local_pages._pages.values()
+
+    # Evicted from Redis: the copy in this process must not outlive the version it holds.
+    cache.delete_many([page_cache.VERSION_PREFIX + tag for tag in page.tags])
+
+    assert state(url) == "miss"
+    assert state(url) == "hit"
+
+
+def test_a_hit_from_this_process_reads_only_the_versions_from_the_cache(site, monkeypatch):
+    url = site["first"].get_absolute_url()
+    warm(url)
+    page_reads = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key.startswith(page_cache.PAGE_PREFIX):
+            page_reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+
+    assert state(url) == "hit"
+    assert page_reads == []  # the page came from this process; only its versions were read
+
+
+def test_another_process_serves_the_page_from_the_shared_cache(site):
+    url = site["first"].get_absolute_url()
+    warm(url)
+    page_cache.local_pages.clear()  # as a second gunicorn worker, which has not seen it
+
+    assert state(url) == "hit"
+
+
+def test_the_copies_in_this_process_stay_within_their_byte_budget(settings):
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "LOCAL_BYTES": 250}
+    local = page_cache.LocalPages()
+
+    def page(size: int) -> page_cache.StoredPage:
+        return page_cache.StoredPage(b"x" * size, {}, {}, stored_at=0, expires_at=1)
+
+    local.put("a", page(100))
+    local.put("b", page(100))
+    local.get("a")  # used: "b" is now the least recently used
+    local.put("c", page(100))
+    local.put("too-big", page(251))
+
+    assert [key for key in ("a", "b", "c", "too-big") if local.get(key)] == ["a", "c"]
+
+
+def test_versions_only_grow_even_when_the_counter_is_lost(clock):
+    first = page_cache.next_version()
+    second = page_cache.next_version()
+    cache.delete(page_cache.CLOCK_KEY)
+    clock.shift(timedelta(seconds=1))
+
+    assert first < second < page_cache.next_version()
 
 
 # --- the clock ---------------------------------------------------------------------------
