@@ -155,8 +155,14 @@ def next_version() -> int:
 
 
 def current_version() -> int:
-    """The counter now: a page that starts rendering remembers it (see store())."""
-    return cache.get(CLOCK_KEY) or 0
+    """The counter now: a page that starts rendering remembers it (see store()). Started from
+    the clock when missing, as next_version() does, so it is above every version given before
+    (also versions from the clock, as before the counter existed)."""
+    value = cache.get(CLOCK_KEY)
+    if value is None:
+        cache.add(CLOCK_KEY, time.time_ns(), timeout=None)
+        value = cache.get(CLOCK_KEY)
+    return value or 0
 
 
 def versions(tags: Iterable[str]) -> dict[str, int | None]:

@@ -1,4 +1,4 @@
-"""Sitemap sections. Each is paginated at 50,000 URLs by Django, and the index at /sitemap.xml
+"""Sitemap sections. Each is paginated at SITEMAP_PAGE_SIZE URLs, and the index at /sitemap.xml
 lists every page of every section, so a site of any size stays within the protocol's limits."""
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ from articles.models import Article
 from authors.models import Author, Expert
 from topics.models import Topic
 
+#: URLs per sitemap page. The protocol allows 50,000; a page that size is about 5 MB of XML, and
+#: rendering it took a worker's memory from about 70 MB to 138 MB at 100,000 articles. Crawlers
+#: read the index and fetch every page either way.
+SITEMAP_PAGE_SIZE = 10_000
+
 
 class SectionSitemap(Sitemap):
     """A section whose entries change at `lastmod_field`, with what the index needs about it.
@@ -26,6 +31,7 @@ class SectionSitemap(Sitemap):
     """
 
     lastmod_field = "modified_at"
+    limit = SITEMAP_PAGE_SIZE
 
     def lastmod(self, item: models.Model) -> datetime:
         return getattr(item, self.lastmod_field)

@@ -430,6 +430,19 @@ def test_the_copies_in_this_process_stay_within_their_byte_budget(settings):
     assert [key for key in ("a", "b", "c", "too-big") if local.get(key)] == ["a", "c"]
 
 
+def test_pages_are_stored_after_the_counter_is_lost_over_older_versions(site):
+    url = site["first"].get_absolute_url()
+    warm(url)
+    (page,) = page_cache.local_pages._pages.values()
+    older = int((FROZEN_NOW - timedelta(days=1)).timestamp() * 10**9)
+    # Versions from the clock (as before the counter) and no counter, as after an upgrade.
+    cache.set_many({page_cache.VERSION_PREFIX + tag: older for tag in page.tags}, timeout=None)
+    cache.delete(page_cache.CLOCK_KEY)
+
+    assert state(url) == "miss"
+    assert state(url) == "hit"
+
+
 def test_versions_only_grow_even_when_the_counter_is_lost(clock):
     first = page_cache.next_version()
     second = page_cache.next_version()
