@@ -10,11 +10,13 @@ What it does:
 2. gunicorn with config/gunicorn.py (2 sync workers), production settings (DEBUG=0), Redis as
    the cache, static files collected; plus nginx with deploy/nginx/dossier.conf in front.
 3. wrk on loopback against: the ceiling (a Django view returning fixed bytes the size of an
-   article page), the article page served from the page cache and rendered afresh (a different
-   article each request, page cache off), home, a topic page, search (a different query each
-   request), a sitemap section, a feed; nginx serving the article page from its cache and
-   serving the same bytes as a static file. req/s, p50 and p99 for each, and the gunicorn
-   workers' memory.
+   article page, with no middleware: bench/bare_settings.py; and the same view through
+   Dossier's middleware, for comparison), the article page served from the page cache and
+   rendered afresh (a different article each request, page cache off), home, a topic page,
+   search (a different query each request; also at one connection per worker, for latency),
+   a sitemap section, a feed; nginx serving the article page from its cache and serving the
+   same bytes as a static file. req/s, p50 and p99 for each, the gunicorn workers' memory,
+   and each target met or not.
 
 It needs wrk and nginx (Debian packages; installed with apt-get when missing and running as
 root), PostgreSQL and Redis on their usual local ports. Every server it starts is stopped at
@@ -47,6 +49,7 @@ FRONT = f"http://127.0.0.1:{NGINX_PORT}"
 DB_NAME = "dossier_bench"
 WORKERS = 2
 SETTLE_SECONDS = 3
+CEILING = "Ceiling: Django view, fixed bytes, no middleware"
 SEARCH_LATENCY = "Search, page cache off, one connection per worker"
 
 
@@ -76,10 +79,10 @@ def need_tools() -> None:
         sys.exit(f"bench needs {', '.join(missing)}: apt-get install wrk nginx-light")
 
 
-def site_env(*, page_cache: bool = True) -> dict[str, str]:
+def site_env(*, page_cache: bool = True, settings: str = "bench.settings") -> dict[str, str]:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": settings,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789-abcdefghij",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -170,9 +173,10 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def gunicorn(*, page_cache: bool) -> Server:
+def gunicorn(*, page_cache: bool, settings: str = "bench.settings") -> Server:
     cmd = [ROOT / ".venv" / "bin" / "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]
-    return Server(cmd, site_env(page_cache=page_cache), f"{APP}/robots.txt", "gunicorn")
+    env = site_env(page_cache=page_cache, settings=settings)
+    return Server(cmd, env, f"{APP}/robots.txt", "gunicorn")
 
 
 def worker_rss_mb(server: Server) -> list[float]:
@@ -279,11 +283,19 @@ def measure(args) -> tuple[list[dict], dict]:
         # The ceiling view answers with exactly as many bytes as this article page.
         server.stop()
         os.environ["BENCH_CEILING_BYTES"] = str(len(page))
+        server = gunicorn(page_cache=False, settings="bench.bare_settings")
+        log(f"wrk: {CEILING}")
+        results.append({"label": CEILING, **run_wrk(APP + "/__bench__/ceiling/")})
+        server.stop()
         server = gunicorn(page_cache=True)
         for url in (article, "/", data["topic"], "/sitemap-articles.xml", "/feeds/articles/"):
             urllib.request.urlopen(APP + url).read()  # warm the page cache
         plan = [
-            ("Ceiling: Django view, fixed bytes", APP + "/__bench__/ceiling/", None),
+            (
+                "The same view through Dossier's middleware",
+                APP + "/__bench__/ceiling/",
+                None,
+            ),
             ("Article, page cache", APP + article, None),
             ("Home, page cache", APP + "/", None),
             ("Topic page, page cache", APP + data["topic"], None),

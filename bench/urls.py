@@ -1,6 +1,6 @@
 """The site's URLs plus /__bench__/ceiling/: a Django view that returns fixed bytes the size of
-an article page, through the same middleware. It is the most a Django page can do on this
-machine, so every page is measured as a share of it."""
+an article page. Served with no middleware (bench/bare_settings.py) it is the most a Django
+page can do on this machine, so every page is measured as a share of it."""
 
 import os
 

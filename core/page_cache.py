@@ -318,7 +318,7 @@ class StoredPage:
     stored_at: float
     expires_at: float  # the next scheduled change (or the cache lifetime)
 
-    @property
+    @functools.cached_property  # once per stored page, not on every hit
     def etag(self) -> str:
         return '"' + hashlib.blake2b(self.content, digest_size=12).hexdigest() + '"'
 
