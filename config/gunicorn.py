@@ -38,9 +38,13 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 
 # Each worker is replaced after about this many requests, so memory a long-lived process
 # gathers (caches, fragmentation, a leak in a dependency) stays bounded. The jitter spreads the
-# replacements so the workers do not all restart at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# replacements so the workers do not all restart at once. A new worker spends about 0.65 s of
+# CPU importing the site: at 1,000 requests a worker serving cached pages (some 800 a second
+# each) was replaced every second or so and spent much of its time starting. At 50,000 that is
+# about once a minute at full speed, and a worker's memory stays near 70 MB anyway
+# (docs/performance.md).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 50_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5_000)
 
 # Addresses whose X-Forwarded-Proto gunicorn believes (it then tells Django the request came
 # over HTTPS). Only your own proxy: set its address here when it runs on another host. Django's

@@ -131,6 +131,10 @@ def bump(tags: set[str]) -> None:
     # Versions outlive any page that could hold them (no timeout). One the cache has lost
     # reads as missing, which makes every page holding it stale (see versions()).
     cache.set_many({VERSION_PREFIX + tag: version for tag in tags}, timeout=None)
+    # Once more, now that the new versions are in place: a copy checked in between (counter
+    # already moved, versions not yet) must not pass for checked after this change
+    # (LocalPages).
+    next_version()
     urls = registry.pop(tags)
     for purger in purgers():
         try:
@@ -330,35 +334,43 @@ class StoredPage:
         return len(self.content)
 
 
+@dataclass
+class LocalCopy:
+    page: StoredPage
+    checked: int | None  # the counter (CLOCK_KEY) when its versions were last found current
+
+
 class LocalPages:
     """The pages this process served last, kept in its memory as well as in the shared cache.
 
-    A hit from here costs one round trip to the cache (the versions check, as for any hit)
-    instead of two, and no unpickling of the page. Freshness is checked against the shared
-    versions exactly as for a page read from the cache, so a copy here is never staler than
-    the shared one. Bounded by PAGE_CACHE["LOCAL_BYTES"] of page content, least recently
-    used first out; 0 turns it off.
+    Each copy remembers the counter's value when its versions were last found current. Every
+    change moves the counter (bump()), so while the counter still has that value nothing at all
+    has changed, and a hit needs to read one number from the cache rather than the page and
+    each of its thirty or so versions. When the counter has moved, the versions are checked as
+    for a page read from the cache. A copy here is therefore never staler than the shared one.
+    Bounded by PAGE_CACHE["LOCAL_BYTES"] of page content, least recently used first out; 0
+    turns it off.
     """
 
     def __init__(self) -> None:
-        self._pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self._pages: OrderedDict[str, LocalCopy] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()  # the development server runs a thread per request
 
-    def get(self, key: str) -> StoredPage | None:
+    def get(self, key: str) -> LocalCopy | None:
         with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
+            copy = self._pages.get(key)
+            if copy is not None:
                 self._pages.move_to_end(key)
-            return page
+            return copy
 
-    def put(self, key: str, page: StoredPage) -> None:
+    def put(self, key: str, page: StoredPage, checked: int | None = None) -> None:
         budget = config("LOCAL_BYTES")
         if page.size > budget:
             return
         with self._lock:
             self._discard(key)
-            self._pages[key] = page
+            self._pages[key] = LocalCopy(page, checked)
             self._bytes += page.size
             while self._bytes > budget:
                 self._discard(next(iter(self._pages)))
@@ -368,9 +380,9 @@ class LocalPages:
             self._discard(key)
 
     def _discard(self, key: str) -> None:
-        page = self._pages.pop(key, None)
-        if page is not None:
-            self._bytes -= page.size
+        copy = self._pages.pop(key, None)
+        if copy is not None:
+            self._bytes -= copy.page.size
 
     def clear(self) -> None:
         with self._lock:
@@ -458,15 +470,21 @@ class PageCacheMiddleware:
     @staticmethod
     def fresh_page(key: str, now: float) -> StoredPage | None:
         """This process's copy when fresh, else the shared cache's when fresh, else None."""
-        page = local_pages.get(key)
-        if page is not None:
+        # Read before any check: a change after this moment moves the counter past it.
+        clock = cache.get(CLOCK_KEY)
+        copy = local_pages.get(key)
+        if copy is not None:
+            page = copy.page
+            if now < page.expires_at and clock is not None and clock == copy.checked:
+                return page  # nothing anywhere has changed since its versions were checked
             if page.is_fresh(now):
+                local_pages.put(key, page, clock)
                 return page
             local_pages.discard(key)
         page = cache.get(key)
         if page is None or not page.is_fresh(now):
             return None
-        local_pages.put(key, page)
+        local_pages.put(key, page, clock)
         return page
 
     def store(self, request, response, key: str, started: int) -> StoredPage | None:
@@ -489,7 +507,8 @@ class PageCacheMiddleware:
             expires_at=now + lifetime,
         )
         cache.set(key, page, timeout=lifetime)
-        local_pages.put(key, page)
+        # Its versions were current at `started` (else it would not be stored).
+        local_pages.put(key, page, started)
         registry.add(tags, request.build_absolute_uri())
         return page
 

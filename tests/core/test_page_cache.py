@@ -380,13 +380,60 @@ def test_a_page_built_while_its_data_changed_is_not_stored(site, monkeypatch):
 def test_a_page_whose_version_the_cache_lost_is_rebuilt(site):
     url = site["first"].get_absolute_url()
     warm(url)
-    (page,) = page_cache.local_pages._pages.values()
+    (copy,) = page_cache.local_pages._pages.values()
+    page = copy.page
 
-    # Evicted from Redis: the copy in this process must not outlive the version it holds.
+    # Evicted from Redis; then a change elsewhere, so the copy's versions are looked at again.
     cache.delete_many([page_cache.VERSION_PREFIX + tag for tag in page.tags])
+    page_cache.bump({"elsewhere"})
 
     assert state(url) == "miss"
     assert state(url) == "hit"
+
+
+def test_while_nothing_changes_a_hit_reads_only_the_counter(site, monkeypatch):
+    url = site["first"].get_absolute_url()
+    warm(url)
+    read_many = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys: read_many.append(keys) or real_get_many(keys)
+    )
+
+    assert state(url) == "hit"
+    assert read_many == []  # no versions read: the counter had not moved
+
+
+def test_a_change_elsewhere_leaves_the_page_a_hit_after_checking_its_versions(site):
+    url = site["first"].get_absolute_url()
+    warm(url)
+
+    page_cache.bump({"list:articles:topic:999"})
+
+    assert state(url) == "hit"
+
+
+def test_a_copy_checked_while_a_change_lands_is_not_trusted_afterwards(site, monkeypatch, commit):
+    url = site["first"].get_absolute_url()
+    warm(url)
+    real_set_many = cache.set_many
+    readers = []
+
+    def set_many_after_a_reader(data, *args, **kwargs):
+        # A reader arrives after the counter moved but before the new versions are written:
+        # the old page still passes, and this process notes it as checked.
+        if not readers:
+            readers.append(state(url))
+        return real_set_many(data, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", set_many_after_a_reader)
+    site["first"].title = "Drones, revised"
+    commit(site["first"].save)
+
+    assert readers == ["hit"]
+
+    assert state(url) == "miss"
+    assert "Drones, revised" in get(url).content.decode()
 
 
 def test_a_hit_from_this_process_reads_only_the_versions_from_the_cache(site, monkeypatch):
@@ -433,7 +480,8 @@ def test_the_copies_in_this_process_stay_within_their_byte_budget(settings):
 def test_pages_are_stored_after_the_counter_is_lost_over_older_versions(site):
     url = site["first"].get_absolute_url()
     warm(url)
-    (page,) = page_cache.local_pages._pages.values()
+    (copy,) = page_cache.local_pages._pages.values()
+    page = copy.page
     older = int((FROZEN_NOW - timedelta(days=1)).timestamp() * 10**9)
     # Versions from the clock (as before the counter) and no counter, as after an upgrade.
     cache.set_many({page_cache.VERSION_PREFIX + tag: older for tag in page.tags}, timeout=None)

@@ -211,7 +211,7 @@ def test_gunicorn_defaults(monkeypatch):
     assert config.bind == ["127.0.0.1:8000"]
     assert (config.worker_class_str, config.workers) == ("sync", 2)
     assert (config.timeout, config.graceful_timeout) == (30, 30)
-    assert (config.max_requests, config.max_requests_jitter) == (1000, 100)
+    assert (config.max_requests, config.max_requests_jitter) == (50_000, 5_000)
     assert config.forwarded_allow_ips == ["127.0.0.1", "::1"]
     assert (config.accesslog, config.errorlog, config.loglevel) == ("-", "-", "info")
     assert "%(M)s" in config.access_log_format
