@@ -3,6 +3,7 @@ touches, on commit; scheduled changes end every stored page on time."""
 
 from __future__ import annotations
 
+import gzip
 from datetime import timedelta
 
 import pytest
@@ -122,6 +123,47 @@ def test_a_matching_conditional_get_answers_304(site):
 
     assert get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_readers_who_accept_gzip_get_the_copy_compressed_when_stored(site, monkeypatch):
+    url = site["first"].get_absolute_url()
+    plain = get(url).content  # stored
+    compressions = []
+    real_compress = page_cache.compress_string
+    monkeypatch.setattr(
+        page_cache, "compress_string", lambda s: compressions.append(s) or real_compress(s)
+    )
+
+    response = get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert int(response["Content-Length"]) == len(response.content) < len(plain)
+    assert gzip.decompress(response.content) == plain
+    assert compressions == []  # compressed once, when stored, not per reader
+
+
+def test_readers_who_do_not_accept_gzip_get_the_page_as_it_is(site):
+    url = site["first"].get_absolute_url()
+    plain = get(url).content
+
+    response = get(url, HTTP_ACCEPT_ENCODING="identity")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert "Content-Encoding" not in response
+    assert response.content == plain
+
+
+def test_the_compressed_copy_answers_conditional_gets_too(site):
+    url = site["first"].get_absolute_url()
+    get(url)
+    etag = get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+
+    assert etag.startswith('W/"')
+    not_modified = get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert "Accept-Encoding" in not_modified["Vary"]
 
 
 def test_readers_with_a_session_are_neither_served_nor_stored(site, client):
