@@ -53,6 +53,7 @@ PAGE_PREFIX = "pc:page:"
 URLS_PREFIX = "pc:urls:"
 NEXT_CHANGE_KEY = "pc:next-change"
 CLOCK_KEY = "pc:clock"
+NGINX_VARIANTS = ("gzip", "identity")  # what deploy/nginx/dossier.conf passes on, normalised
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
 SITE_TAG = "site"
 #: Headers stored with a page. Per-request ones (cookies, Vary on the session) are not.
@@ -304,15 +305,18 @@ def _refresh(fronts: list[str], urls: list[str]) -> None:
         for url in urls:
             parts = urlsplit(url)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
-            request = urllib.request.Request(
-                front.rstrip("/") + path,
-                headers={"Host": parts.netloc, "X-Dossier-Refresh": "1",
-                         "X-Forwarded-Proto": parts.scheme},
-            )  # fmt: skip
-            try:
-                urllib.request.urlopen(request, timeout=10).read()
-            except OSError as error:  # a 404 (now unpublished) is fine; so is a front being down
-                logger.info("nginx refresh of %s via %s: %s", url, front, error)
+            # nginx keeps a gzipped and a plain copy of each page (it passes Accept-Encoding on
+            # as "gzip" or nothing, and the page varies on it): both are fetched anew.
+            for encoding in NGINX_VARIANTS:
+                request = urllib.request.Request(
+                    front.rstrip("/") + path,
+                    headers={"Host": parts.netloc, "X-Dossier-Refresh": "1",
+                             "X-Forwarded-Proto": parts.scheme, "Accept-Encoding": encoding},
+                )  # fmt: skip
+                try:
+                    urllib.request.urlopen(request, timeout=10).read()
+                except OSError as error:  # a 404 (now unpublished) is fine; so is a front down
+                    logger.info("nginx refresh of %s via %s: %s", url, front, error)
 
 
 # --- storing and serving ---------------------------------------------------------------

@@ -405,6 +405,36 @@ def spy(*, tags, urls):
     spy.calls.append({"tags": tags, "urls": urls})
 
 
+def test_the_nginx_refresher_fetches_both_copies_of_each_page_from_each_front(monkeypatch):
+    asked = []
+
+    class Answer:
+        def read(self):
+            return b""
+
+    def urlopen(request, timeout):
+        header = request.get_header
+        asked.append(
+            (
+                request.full_url,
+                header("Host"),
+                header("Accept-encoding"),
+                header("X-dossier-refresh"),
+            )
+        )
+        return Answer()
+
+    monkeypatch.setattr("urllib.request.urlopen", urlopen)
+
+    page_cache._refresh(["http://10.0.0.5", "http://10.0.0.6/"], ["https://news.example/a/?p=2"])
+
+    assert sorted(asked) == sorted(
+        (f"{front}/a/?p=2", "news.example", encoding, "1")
+        for front in ("http://10.0.0.5", "http://10.0.0.6")
+        for encoding in ("gzip", "identity")
+    )
+
+
 def test_a_page_built_while_its_data_changed_is_not_stored(site, monkeypatch):
     real = page_cache.versions
 
