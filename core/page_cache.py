@@ -306,7 +306,7 @@ def _refresh(fronts: list[str], urls: list[str]) -> None:
             parts = urlsplit(url)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             # nginx keeps a gzipped and a plain copy of each page (it passes Accept-Encoding on
-            # as "gzip" or nothing, and the page varies on it): both are fetched anew.
+            # as "gzip" or "identity" and keys its cache on that): both are fetched anew.
             for encoding in NGINX_VARIANTS:
                 request = urllib.request.Request(
                     front.rstrip("/") + path,

@@ -508,7 +508,7 @@ def test_a_copy_checked_while_a_change_lands_is_not_trusted_afterwards(site, mon
     assert "Drones, revised" in get(url).content.decode()
 
 
-def test_a_hit_from_this_process_reads_only_the_versions_from_the_cache(site, monkeypatch):
+def test_a_hit_from_this_process_never_reads_the_page_from_the_shared_cache(site, monkeypatch):
     url = site["first"].get_absolute_url()
     warm(url)
     page_reads = []
@@ -522,7 +522,7 @@ def test_a_hit_from_this_process_reads_only_the_versions_from_the_cache(site, mo
     monkeypatch.setattr(cache, "get", counting_get)
 
     assert state(url) == "hit"
-    assert page_reads == []  # the page came from this process; only its versions were read
+    assert page_reads == []  # the page came from this process's copy
 
 
 def test_another_process_serves_the_page_from_the_shared_cache(site):
