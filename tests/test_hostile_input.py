@@ -276,6 +276,26 @@ def test_hostile_query_parameters_never_fail_or_inject(client, site, value):
     assert not [f for f in failures if f], failures
 
 
+BAD_HOSTS = {
+    "unknown": "evil.example",
+    "with-port": "evil.example:8000",
+    "script": "<script>alert(1)</script>",
+    "spaces": "a b",
+    "userinfo": "testserver@evil.example",
+}
+
+
+@pytest.mark.parametrize("host", BAD_HOSTS.values(), ids=BAD_HOSTS.keys())
+def test_a_host_header_the_site_does_not_serve_gets_a_400(client, site, host):
+    """Django refuses the Host; the 400 page must not ask for the page's address again (it
+    did, for its canonical link and og:url, and the second refusal made it a 500)."""
+    urls = [reverse("core:home"), site.article.get_absolute_url(), reverse("core:feed")]
+    for url in urls:
+        response = client.get(url, HTTP_HOST=host)
+        assert response.status_code == 400, url
+        assert not injection_problems(response), url
+
+
 @pytest.mark.parametrize("value", HOSTILE_TEXT.values(), ids=HOSTILE_TEXT.keys())
 def test_searching_for_hostile_text_renders_escaped_snippets(client, site, value):
     """The article body holds the printable strings, so these searches find it."""
