@@ -1,0 +1,68 @@
+"""PageCacheApp: answers page-cache hits in front of Django's request handling.
+
+A hit needs the request's address, its cookies and one read of the change counter
+(core/page_cache.py). Going through Django's handler and middleware for it cost more than all
+of that: on the benchmark machine a cached article served about 0.68 times what a bare Django
+view returning fixed bytes serves; answered here, about 1.05 times. Misses, and every request
+the page cache does not serve (sessions, POSTs, static files), go to Django unchanged.
+
+The request object is Django's own WSGIRequest, so the page's key, the host check and the
+cookie rules are exactly the middleware's. What a stored page needs from middleware on the way
+out (security headers) was stored with it (page_cache.store_headers()).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+
+from core import page_cache
+
+logger = logging.getLogger("dossier.page_cache")
+
+STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+
+
+class PageCacheApp:
+    """WSGI middleware: serve a fresh stored page, else hand the request to `app`."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        answer = self.cached(environ)
+        if answer is None:
+            return self.app(environ, start_response)
+        status, headers, body = answer
+        start_response(STATUS_LINES[status], headers)
+        return [body]
+
+    @staticmethod
+    def cached(environ: dict) -> tuple[int, list, bytes] | None:
+        path = environ.get("PATH_INFO", "")
+        # WhiteNoise answers these (and nginx, in front of it): never pages.
+        if path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+            return None
+        request = WSGIRequest(environ)
+        if not page_cache.is_cacheable_request(request):
+            return None
+        try:
+            key = page_cache.page_key(request)
+        except DisallowedHost:
+            return None  # Django answers it with its 400
+        try:
+            page = page_cache.PageCacheMiddleware.fresh_page(key, time.time())
+        except Exception:
+            # The cache is down: Django renders the page (and reports the cache's error there).
+            logger.exception("page cache lookup failed; the request goes to Django")
+            return None
+        if page is None:
+            environ[page_cache.LOOKED_UP] = True
+            return None
+        return page_cache.reply(request, page, time.time())
