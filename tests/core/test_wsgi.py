@@ -152,9 +152,7 @@ def test_a_miss_asks_the_cache_once(front, article, monkeypatch):
     ],
     ids=["post", "session", "messages"],
 )
-def test_requests_the_cache_does_not_serve_go_to_django(
-    front, django_app, article, request_kwargs
-):
+def test_requests_the_cache_does_not_serve_go_to_django(front, django_app, article, request_kwargs):
     url = article.get_absolute_url()
     Answer(front, path=url)
 
