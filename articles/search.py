@@ -7,12 +7,16 @@ from an article's text reaches the page unescaped.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest, Left, Lower, StrIndex, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -23,6 +27,9 @@ START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 35
 #: How many of the most recent matches a search ranks and returns (see search_articles()).
 RANKED_MATCHES = 200
+#: The passage of a body a snippet is cut from (see _passage()): characters in all, before the
+#: first stem found, and of the stem looked for.
+PASSAGE_CHARS, PASSAGE_LEAD, STEM_PREFIX = 1_000, 300, 5
 
 
 def clean_query(raw: str | None) -> str:
@@ -77,8 +84,8 @@ def _postgres_ranked(pool: QuerySet[Article], query: str) -> QuerySet[Article]:
     return pool.annotate(
         rank=SearchRank(F("search_vector"), search),
         snippet_raw=SearchHeadline(
-            "body_text",
-            search,
+            _passage(query),
+            _any_word(query),
             config=search_config(),
             start_sel=START,
             stop_sel=STOP,
@@ -88,6 +95,37 @@ def _postgres_ranked(pool: QuerySet[Article], query: str) -> QuerySet[Article]:
             fragment_delimiter=" … ",
         ),
     )
+
+
+def _passage(query: str) -> Substr:
+    """The part of the body a snippet is cut from: PASSAGE_CHARS characters starting a little
+    before the first place a stem of the query appears, or the start of the body.
+
+    ts_headline parses the whole text it is given, and bodies are about 10,000 characters: it
+    took 2 ms an article, about half of a search's database time at 100,000 articles. Cut from
+    the passage, 54 of 60 snippets of eight test queries had a word highlighted, against 56 of
+    60 cut from the whole body (with _any_word(); 46 without). The stem's first
+    STEM_PREFIX characters are looked for, so "policy" is found for the stem "polici"; where
+    they are not found (or found inside another word), the passage is the body's start and the
+    snippet falls back to the words found there (snippet_html()).
+    """
+    stem = RawSQL(
+        "(tsvector_to_array(to_tsvector(%s::regconfig, %s)))[1]",
+        (search_config(), query),
+        output_field=TextField(),
+    )
+    found = StrIndex(Lower("body_text"), Left(stem, STEM_PREFIX))
+    # GREATEST skips the NULL of a query without stems (it matches nothing anyway).
+    start = Greatest(found - PASSAGE_LEAD, Value(1))
+    return Substr("body_text", start, PASSAGE_CHARS)
+
+
+def _any_word(query: str) -> SearchQuery:
+    """Each word of the query on its own, for highlighting: in a passage of the body, both
+    words of "central bank" are rarely near enough to make the whole query match, and every
+    word found should be marked."""
+    words = [SearchQuery(word, config=search_config()) for word in _words(query)]
+    return functools.reduce(operator.or_, words)
 
 
 def _words(query: str) -> list[str]:

@@ -6,6 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 import articles.search
+from articles import forms
 from articles.models import Article, Status
 from articles.search import MAX_QUERY_LENGTH, SearchFilters, clean_query, search_articles
 from tests.factories import FIXED_PUBLISH_AT, ArticleFactory, AuthorFactory, TopicFactory
@@ -62,6 +63,33 @@ def test_postgresql_search_matches_word_forms():
 
     assert article in search_articles("shipment")
     assert article in search_articles("inspecting")
+
+
+FILLER = "Grain prices held steady through the quiet season. " * 150  # about 7,500 characters
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ts_headline is PostgreSQL's")
+def test_snippets_show_a_match_far_into_a_long_body():
+    """Snippets are cut from a passage around the first stem found, not the body's start."""
+    ArticleFactory(title="Harbours", body=f"{FILLER}\n\nThe new dredger deepened the channels.")
+
+    (found,) = search_articles("dredgers")
+
+    snippet = articles.search.snippet_html(found, "dredgers")
+    assert "<mark>dredger</mark>" in snippet
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ts_headline is PostgreSQL's")
+def test_snippets_mark_each_word_of_the_query_found_in_the_passage():
+    body = f"{FILLER}\n\nThe central authorities met. {FILLER}\n\nThe bank closed early."
+    ArticleFactory(title="Money", body=body)
+
+    (found,) = search_articles("central bank")
+
+    snippet = articles.search.snippet_html(found, "central bank")
+    # The passage is around "bank" (the first stem in PostgreSQL's order); "central" is far
+    # away, so the whole query matches nowhere in it, yet "bank" is marked.
+    assert "<mark>bank</mark>" in snippet
 
 
 def test_filters_narrow_by_topic_and_author(corpus):
@@ -173,6 +201,27 @@ def test_chosen_filters_stay_selected(client):
 
     (chosen,) = page.one("select", name="topic").select("option", selected=True)
     assert chosen.text == "Energy"
+
+
+def test_a_new_topic_is_offered_on_the_next_search_page(client):
+    TopicFactory(name="Energy")
+    client.get(SEARCH)
+    TopicFactory(name="Water")
+
+    page = parse(client.get(SEARCH))
+
+    topics = [option.text for option in page.one("select", name="topic").select("option")]
+    assert topics == ["All topics", "Energy", "Water"]
+
+
+def test_filter_options_are_written_once_while_topics_and_authors_stay_the_same(client):
+    TopicFactory(name="Energy")
+    client.get(SEARCH)
+    built = forms._options_html.cache_info().misses
+
+    client.get(SEARCH, {"q": "oil", "topic": "1"})
+
+    assert forms._options_html.cache_info().misses == built
 
 
 def test_page_beyond_the_results_is_404(client, corpus):
