@@ -18,7 +18,7 @@ How it works
   marked private or no-store (previews) and responses that set a cookie are never stored.
 * A hit is answered by PageCacheApp (core/wsgi.py), which wraps the WSGI application, before
   Django's request handling and middleware run: on the benchmark machine that took a cached
-  article from 0.68 to about 1.05 times a bare Django view. PageCacheMiddleware stores pages,
+  article from 0.71 to 0.86-0.93 times a bare Django view. PageCacheMiddleware stores pages,
   and answers hits itself where the WSGI layer is not in front (the test client).
 * Purgers (settings.PAGE_CACHE["PURGERS"]) are told which tags moved and which stored URLs they
   covered, so a CDN or the nginx front (deploy/nginx) can drop or refresh those URLs too.

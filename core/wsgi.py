@@ -2,8 +2,8 @@
 
 A hit needs the request's address, its cookies and one read of the change counter
 (core/page_cache.py). Going through Django's handler and middleware for it cost more than all
-of that: on the benchmark machine a cached article served about 0.68 times what a bare Django
-view returning fixed bytes serves; answered here, about 1.05 times. Misses, and every request
+of that: on the benchmark machine a cached article served about 0.71 times what a bare Django
+view returning fixed bytes serves; answered here, 0.86 to 0.93 times. Misses, and every request
 the page cache does not serve (sessions, POSTs, static files), go to Django unchanged.
 
 The request object is Django's own WSGIRequest, so the page's key, the host check and the
