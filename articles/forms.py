@@ -70,8 +70,8 @@ def _options_html(options: tuple[tuple[str, str], ...]) -> str:
 class IdChoiceField(forms.Field):
     """An optional choice of one object by id (a topic, an author): the id, or None.
 
-    Set `options` to the objects' (id, name) pairs; a value that is not one of their ids is
-    invalid. Checked with a dict, not by scanning every choice as ChoiceField does.
+    set_options() gives it the objects' (id, name) pairs; a value that is not one of their ids
+    is invalid. Checked with a dict, not by scanning every choice as ChoiceField does.
     """
 
     widget = OptionsSelect

@@ -436,20 +436,23 @@ def is_storable(response: HttpResponse) -> bool:
     )
 
 
-def add_cache_headers(response: HttpResponse, page: StoredPage, now: float) -> None:
+def cache_headers(page: StoredPage, now: float) -> dict[str, str]:
     """Validators and CDN lifetimes. Browsers revalidate every time (max-age=0, cheap with the
     ETag); a CDN keeps the page until the next scheduled change, at most CDN_SECONDS."""
     shared = max(0, min(int(page.expires_at - now), config("CDN_SECONDS")))
-    response["ETag"] = page.etag
-    response["Last-Modified"] = http_date(page.stored_at)
-    response["Cache-Control"] = _cache_control(shared)
-    # nginx's own lifetime for the page (nginx hides this header from readers).
-    response["X-Accel-Expires"] = str(shared)
-
-
-def _cache_control(shared: int) -> str:
     swr = config("STALE_WHILE_REVALIDATE")
-    return f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={swr}"
+    return {
+        "ETag": page.etag,
+        "Last-Modified": http_date(page.stored_at),
+        "Cache-Control": f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={swr}",
+        # nginx's own lifetime for the page (nginx hides this header from readers).
+        "X-Accel-Expires": str(shared),
+    }
+
+
+def add_cache_headers(response: HttpResponse, page: StoredPage, now: float) -> None:
+    for name, value in cache_headers(page, now).items():
+        response[name] = value
 
 
 def not_modified(request: HttpRequest, page: StoredPage) -> bool:
@@ -549,16 +552,10 @@ def reply(request: HttpRequest, page: StoredPage, now: float) -> tuple[int, list
     accepts = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     compressed = page.gzipped is not None and accepts is not None
     body = page.gzipped if compressed else page.content
-    shared = max(0, min(int(page.expires_at - now), config("CDN_SECONDS")))
-    headers = [
-        *page.headers.items(),
-        # As GZipMiddleware does: other bytes than the page's, so a weak ETag.
-        ("ETag", "W/" + page.etag if compressed else page.etag),
-        ("Last-Modified", http_date(page.stored_at)),
-        ("Cache-Control", _cache_control(shared)),
-        ("X-Accel-Expires", str(shared)),
-        ("X-Page-Cache", "hit"),
-    ]
+    validators = cache_headers(page, now)
+    if compressed:  # as GZipMiddleware does: other bytes than the page's, so a weak ETag
+        validators["ETag"] = "W/" + page.etag
+    headers = [*page.headers.items(), *validators.items(), ("X-Page-Cache", "hit")]
     if page.gzipped is not None:  # the page comes in two encodings, as GZipMiddleware says
         headers.append(("Vary", "Accept-Encoding"))
     if not_modified(request, page):
