@@ -133,6 +133,10 @@ if REDIS_URL:
             "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dossier"),
+            # redis-py waits forever by default: a Redis that stops answering would hold every
+            # worker until gunicorn kills it. Calls give up after a second instead, and the page
+            # cache renders pages afresh meanwhile (core/page_cache.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

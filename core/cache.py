@@ -14,8 +14,13 @@ Everything else is Django's: same settings, same serialisation, same behaviour.
 
 from __future__ import annotations
 
+import redis
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+
+#: What a cache call raises when the cache cannot be reached (Redis down, restarting, or too
+#: slow to answer within its socket timeout). The page cache renders pages afresh then.
+CACHE_UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 
 class RedisCacheClient(DjangoRedisCacheClient):

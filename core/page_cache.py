@@ -50,6 +50,8 @@ from django.utils.http import http_date, parse_etags
 from django.utils.module_loading import import_string
 from django.utils.text import compress_string
 
+from core.cache import CACHE_UNREACHABLE
+
 logger = logging.getLogger("dossier.page_cache")
 
 VERSION_PREFIX = "pc:v:"
@@ -475,18 +477,27 @@ class PageCacheMiddleware:
         if not is_cacheable_request(request):
             return self.get_response(request)
         key = page_key(request)
-        # PageCacheApp (core/wsgi.py) found nothing a moment ago: do not ask the cache again.
-        page = None if request.META.get(LOOKED_UP) else self.fresh_page(key, time.time())
+        try:
+            # PageCacheApp (core/wsgi.py) found nothing a moment ago: do not ask the cache again.
+            page = None if request.META.get(LOOKED_UP) else self.fresh_page(key, time.time())
+            started = current_version() if page is None else 0
+        except CACHE_UNREACHABLE as error:
+            # Readers still get their page, rendered afresh and not stored.
+            logger.warning("page cache unreachable, rendering %s afresh: %s", request.path, error)
+            return self.get_response(request)
         if page is not None:
             status, headers, body = reply(request, page, time.time())
             if status == 304:
                 return HttpResponseNotModified(headers=dict(headers))
             return HttpResponse(body, headers=dict(headers))
-        started = current_version()
         request._page_cache_tags = {SITE_TAG}
         response = self.get_response(request)
         if len(request._page_cache_tags) > 1 and is_storable(response):
-            page = self.store(request, response, key, started)
+            try:
+                page = self.store(request, response, key, started)
+            except CACHE_UNREACHABLE as error:
+                logger.warning("page cache unreachable, %s not stored: %s", request.path, error)
+                return response
             if page is not None:
                 add_cache_headers(response, page, time.time())
                 response["X-Page-Cache"] = "miss"

@@ -23,6 +23,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 
 from core import page_cache
+from core.cache import CACHE_UNREACHABLE
 
 logger = logging.getLogger("dossier.page_cache")
 
@@ -58,8 +59,10 @@ class PageCacheApp:
             return None  # Django answers it with its 400
         try:
             page = page_cache.PageCacheMiddleware.fresh_page(key, time.time())
+        except CACHE_UNREACHABLE:
+            return None  # Django renders the page; the middleware logs that the cache is down
         except Exception:
-            # The cache is down: Django renders the page (and reports the cache's error there).
+            # Not a plain outage: still no bare 500 from here, Django answers and reports it.
             logger.exception("page cache lookup failed; the request goes to Django")
             return None
         if page is None:

@@ -7,6 +7,7 @@ import gzip
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
 from django.core.cache import cache
 from django.db import connection
@@ -19,6 +20,7 @@ from articles.models import Status
 from comments import services as comment_services
 from comments.models import CommentStatus
 from core import page_cache
+from core.cache import RedisCache
 from core.models import SiteSettings
 from tests.conftest import FROZEN_NOW
 from tests.factories import (
@@ -164,6 +166,40 @@ def test_the_compressed_copy_answers_conditional_gets_too(site):
     not_modified = get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag)
     assert not_modified.status_code == 304
     assert "Accept-Encoding" in not_modified["Vary"]
+
+
+@pytest.fixture
+def unreachable_redis(monkeypatch):
+    """The page cache talking to a Redis that refuses connections (nothing listens on port 1):
+    the errors are redis-py's own."""
+    down = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+    monkeypatch.setattr(page_cache, "cache", down)
+    return down
+
+
+def test_when_the_cache_is_unreachable_readers_get_the_page_rendered_afresh(
+    site, unreachable_redis
+):
+    for _ in range(2):
+        response = get(site["first"].get_absolute_url())
+
+        assert response.status_code == 200
+        assert "Drones" in response.content.decode()
+        assert "X-Page-Cache" not in response
+
+
+def test_a_page_the_cache_cannot_store_is_still_answered(site, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise redis.exceptions.TimeoutError("Timeout writing to socket")
+
+    monkeypatch.setattr(page_cache.cache, "set", refuse)
+
+    response = get(site["first"].get_absolute_url())
+
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    monkeypatch.undo()
+    assert state(site["first"].get_absolute_url()) == "miss"  # nothing was stored
 
 
 def test_readers_with_a_session_are_neither_served_nor_stored(site, client):

@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 
 from articles.models import Article
 from core import page_cache
+from core.cache import RedisCache
 from core.wsgi import PageCacheApp
 from tests.factories import ArticleFactory
 
@@ -221,6 +222,20 @@ def test_a_failed_lookup_leaves_the_request_to_django(front, django_app, article
     assert answer.status == 200
     assert django_app.seen == [article.get_absolute_url()]
     assert len(calls) == 2  # the middleware, told nothing was found, looked for itself
+
+
+def test_with_redis_unreachable_every_request_is_rendered_by_django(
+    front, django_app, article, monkeypatch, caplog
+):
+    down = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+    monkeypatch.setattr(page_cache, "cache", down)
+    url = article.get_absolute_url()
+
+    answers = [Answer(front, path=url) for _ in range(2)]
+
+    assert [answer.status for answer in answers] == [200, 200]
+    assert django_app.seen == [url, url]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # warnings, no tracebacks
 
 
 def test_static_files_are_not_looked_up(front, django_app, monkeypatch, settings):
