@@ -7,6 +7,7 @@ them and a restart does not matter: the limits are short windows.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 
@@ -14,9 +15,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
+from core.cache import CACHE_UNREACHABLE
+
 from . import text
 from .models import BlockedTerm
 
+logger = logging.getLogger("dossier.comments")
 STAMP_SALT = "comments.form-opened"
 
 
@@ -49,13 +53,29 @@ class FormTiming:
 
 
 def over_limit(scope: str, identity: str, *, limit: int) -> bool:
-    """True when `identity` has already used its `limit` posts in this window."""
-    count = cache.get(_rate_key(scope, identity), 0)
+    """True when `identity` has already used its `limit` posts in this window.
+
+    False when the cache cannot be reached: the reader's comment or report is taken (it still
+    meets the form's timing check, the blocklist and moderation) rather than lost to an error.
+    """
+    try:
+        count = cache.get(_rate_key(scope, identity), 0)
+    except CACHE_UNREACHABLE as error:
+        logger.warning("rate limit %s not checked, the cache is unreachable: %s", scope, error)
+        return False
     return count >= limit
 
 
 def count_post(scope: str, identity: str) -> None:
-    """Add one post to `identity`'s count for the current window."""
+    """Add one post to `identity`'s count for the current window (not counted while the cache
+    cannot be reached)."""
+    try:
+        _count(scope, identity)
+    except CACHE_UNREACHABLE as error:
+        logger.warning("rate limit %s not counted, the cache is unreachable: %s", scope, error)
+
+
+def _count(scope: str, identity: str) -> None:
     key = _rate_key(scope, identity)
     # add() only sets a missing key, so the window starts at the first post and is not extended
     # by later ones; incr() is atomic in Redis, so parallel workers do not lose counts.

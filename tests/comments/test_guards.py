@@ -11,6 +11,7 @@ from django.core import signing
 
 from comments import guards
 from comments.guards import FormTiming
+from core.cache import RedisCache
 from tests.conftest import FROZEN_NOW
 from tests.factories import BlockedTermFactory
 
@@ -63,6 +64,14 @@ def test_the_rate_limit_allows_up_to_the_limit_in_a_window():
     assert guards.over_limit("comment-ip", "203.0.113.5", limit=3)
     assert not guards.over_limit("comment-ip", "203.0.113.6", limit=3)
     assert not guards.over_limit("comment-email", "203.0.113.5", limit=3)
+
+
+def test_with_the_cache_unreachable_posts_are_taken_not_refused(monkeypatch):
+    monkeypatch.setattr(guards, "cache", RedisCache("redis://127.0.0.1:1/0", {}))
+
+    guards.count_post("comment-ip", "203.0.113.5")  # not counted, and no error
+
+    assert not guards.over_limit("comment-ip", "203.0.113.5", limit=0)
 
 
 @pytest.mark.skipif(
