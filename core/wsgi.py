@@ -46,9 +46,10 @@ class PageCacheApp:
 
     @staticmethod
     def cached(environ: dict) -> tuple[int, list, bytes] | None:
-        path = environ.get("PATH_INFO", "")
-        # WhiteNoise answers these (and nginx, in front of it): never pages.
-        if path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+        # WhiteNoise answers these (and nginx, in front of it): never pages. A URL on another
+        # host (object storage) or an empty one names no path here.
+        files = tuple(url for url in (settings.STATIC_URL, settings.MEDIA_URL) if url[:1] == "/")
+        if environ.get("PATH_INFO", "").startswith(files):
             return None
         request = WSGIRequest(environ)
         if not page_cache.is_cacheable_request(request):

@@ -246,6 +246,15 @@ def test_static_files_are_not_looked_up(front, django_app, monkeypatch, settings
     assert django_app.seen == [settings.STATIC_URL + "css/site.css"]
 
 
+def test_media_on_another_host_does_not_stop_hits(front, django_app, article, settings):
+    settings.MEDIA_URL = "https://media.example.org/"
+    url = article.get_absolute_url()
+    Answer(front, path=url)
+
+    assert Answer(front, path=url).headers["X-Page-Cache"] == "hit"
+    assert django_app.seen == [url]
+
+
 def test_the_deployed_application_answers_hits_first():
     from config import wsgi
 
