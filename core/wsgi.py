@@ -48,7 +48,8 @@ class PageCacheApp:
     def cached(environ: dict) -> tuple[int, list, bytes] | None:
         # WhiteNoise answers these (and nginx, in front of it): never pages. A URL on another
         # host (object storage) or an empty one names no path here.
-        files = tuple(url for url in (settings.STATIC_URL, settings.MEDIA_URL) if url[:1] == "/")
+        urls = (settings.STATIC_URL or "", settings.MEDIA_URL or "")
+        files = tuple(url for url in urls if url.startswith("/"))
         if environ.get("PATH_INFO", "").startswith(files):
             return None
         request = WSGIRequest(environ)
