@@ -231,7 +231,12 @@ def next_scheduled_change(now: datetime) -> datetime | None:
 
 
 def forget_next_scheduled_change() -> None:
-    cache.delete(NEXT_CHANGE_KEY)
+    try:
+        cache.delete(NEXT_CHANGE_KEY)
+    except CACHE_UNREACHABLE as error:
+        # Called while an article is saved: the editor's save must not fail on the cache
+        # (docs/caching.md, "When Redis is unreachable").
+        logger.warning("page cache unreachable, next scheduled change kept: %s", error)
 
 
 # --- which URLs a tag covers, for purgers ------------------------------------------------

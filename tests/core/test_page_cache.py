@@ -188,6 +188,22 @@ def test_when_the_cache_is_unreachable_readers_get_the_page_rendered_afresh(
         assert "X-Page-Cache" not in response
 
 
+def test_with_the_cache_unreachable_editors_still_save_publish_and_delete(
+    site, unreachable_redis, commit
+):
+    article = site["first"]
+    article.title = "Drones, revised"
+    commit(article.save)
+    new = ArticleFactory(title="Tomorrow", status=Status.IN_REVIEW, publish_at=None)
+    commit(workflow.transition, article=new, name="approve", by=role_user(EDITORS))
+    commit(site["ice"].delete)
+
+    article.refresh_from_db()
+    new.refresh_from_db()
+    assert article.title == "Drones, revised"
+    assert new.status == Status.PUBLISHED
+
+
 def test_a_page_the_cache_cannot_store_is_still_answered(site, monkeypatch):
     def refuse(*args, **kwargs):
         raise redis.exceptions.TimeoutError("Timeout writing to socket")
