@@ -52,7 +52,10 @@ class PageCacheApp:
         files = tuple(url for url in urls if url.startswith("/"))
         if environ.get("PATH_INFO", "").startswith(files):
             return None
-        request = WSGIRequest(environ)
+        # Django's request writes the decoded path back into its META, and META is the environ
+        # it is given: on the environ handed on to Django, a path outside Latin-1 then fails to
+        # decode a second time (a 500 for any Cyrillic or Persian URL). It gets a copy.
+        request = WSGIRequest(dict(environ))
         if not page_cache.is_cacheable_request(request):
             return None
         try:
