@@ -58,8 +58,11 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "INFO").lower()
 # The reader's address as the proxy saw it (X-Forwarded-For; %(h)s is the proxy itself behind
-# one), the request, status, body bytes, time taken in milliseconds, referrer and user agent.
-access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
+# one), the request, status, body bytes, time taken in milliseconds, referrer, user agent, and
+# the request id the answer carries (X-Request-ID), which the site's log lines show too.
+access_log_format = (
+    '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s" [%({x-request-id}o)s]'
+)
 
 # Workers signal they are alive by touching a file every few seconds. In a container /tmp may
 # be a disk-backed overlay, where that can stall and get healthy workers killed; /dev/shm is

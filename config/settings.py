@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and every answer, carries its id (core/request_id.py).
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses HTML, feeds and sitemaps for clients that accept gzip. Below WhiteNoise, which
@@ -237,11 +239,29 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging --------------------------------------------------------------------------------
+# Everything to stderr (the service manager or container runtime collects it), each line with
+# the id of the request it was written in ("-" outside one), which is also the X-Request-ID
+# header of the answer and the reference the 500 page shows. An unhandled exception is logged
+# by "django.request" as an ERROR with its traceback; Django's own "django" handlers print only
+# with DEBUG on and mail ADMINS (none here) otherwise, so "django" records reach this handler
+# through the root logger instead, once, in every mode.
+# https://docs.djangoproject.com/en/5.2/topics/logging/#default-logging-configuration
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # --- Dossier --------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
+# The site's 500 page, with the request id to quote; a fixed page if that fails (core/errors.py).
+handler500 = "core.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

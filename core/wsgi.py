@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 
-from core import page_cache
+from core import page_cache, request_id
 from core.cache import CACHE_UNREACHABLE
 
 logger = logging.getLogger("dossier.page_cache")
@@ -41,7 +41,9 @@ class PageCacheApp:
         if answer is None:
             return self.app(environ, start_response)
         status, headers, body = answer
-        start_response(STATUS_LINES[status], headers)
+        # As RequestIdMiddleware does for what Django answers, so every access log line has one.
+        reference = request_id.from_header(environ.get(request_id.META_KEY))
+        start_response(STATUS_LINES[status], [*headers, (request_id.HEADER, reference)])
         return [body]
 
     @staticmethod

@@ -245,3 +245,19 @@ def test_gunicorn_reads_the_environment(monkeypatch):
 @pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="no /dev/shm here")
 def test_gunicorn_heartbeat_files_live_in_memory(monkeypatch):
     assert gunicorn_settings(monkeypatch)["worker_tmp_dir"] == "/dev/shm"
+
+
+def test_gunicorn_access_lines_end_with_the_request_id(monkeypatch):
+    """The id every answer carries (core/request_id.py) ties an access line to the site's log
+    lines for that request, a 500's traceback among them."""
+    from gunicorn.glogging import SafeAtoms
+
+    values = gunicorn_settings(monkeypatch)
+    values.pop("os")
+    atoms = {"r": "GET /articles/x/ HTTP/1.1", "s": "500", "{x-request-id}o": "4f1c9e"}
+
+    line = applied(values).access_log_format % SafeAtoms(atoms)
+
+    assert '"GET /articles/x/ HTTP/1.1" 500 ' in line
+    assert line.endswith(" [4f1c9e]")
+    assert (applied(values).access_log_format % SafeAtoms({})).endswith(" [-]")

@@ -4,6 +4,7 @@ gives, and hands everything else to Django."""
 from __future__ import annotations
 
 import gzip
+import re
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
@@ -20,8 +21,9 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-# Set per request (dates, lifetimes counted down) or only on a fresh render (Vary: Cookie).
-PER_RESPONSE = {"Date", "Vary", "X-Page-Cache"}
+# Set per request (dates, lifetimes counted down, the request id) or only on a fresh render
+# (Vary: Cookie).
+PER_RESPONSE = {"Date", "Vary", "X-Page-Cache", "X-Request-ID"}
 
 
 @pytest.fixture(autouse=True)
@@ -275,3 +277,18 @@ def test_a_path_outside_latin_1_reaches_django_intact(front, django_app, path):
     answer = Answer(front, path=path)
     assert answer.status in (200, 404)
     assert django_app.seen  # a miss: Django answered it
+
+
+def test_a_hit_carries_a_request_id(front, article):
+    """As every answer of Django's does (core/request_id.py): gunicorn's access log shows it."""
+    url = article.get_absolute_url()
+    Answer(front, path=url)
+
+    hit = Answer(front, path=url)
+    given = Answer(front, path=url, HTTP_X_REQUEST_ID="edge-7f3a.1")
+    hostile = Answer(front, path=url, HTTP_X_REQUEST_ID="x\r\nSet-Cookie: a=b")
+
+    assert {hit.headers["X-Page-Cache"], given.headers["X-Page-Cache"]} == {"hit"}
+    assert re.fullmatch(r"[0-9a-f]{32}", hit.headers["X-Request-ID"])
+    assert given.headers["X-Request-ID"] == "edge-7f3a.1"
+    assert re.fullmatch(r"[0-9a-f]{32}", hostile.headers["X-Request-ID"])
