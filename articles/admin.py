@@ -41,8 +41,16 @@ def _json_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+class BylineFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        # The same rule the workflow applies when publishing (workflow.MissingByline).
+        "too_few_forms": "Add at least one author to the byline.",
+    }
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = BylineFormSet
     extra = 0
     min_num = 1
     autocomplete_fields = ["author"]
@@ -616,11 +624,13 @@ class ArticleAdmin(admin.ModelAdmin):
     # --- bulk actions ---------------------------------------------------------------------
 
     def _bulk(self, request, queryset, name: str) -> None:
-        done, refused = 0, []
+        done, refused, without_byline = 0, [], []
         for article in queryset:
             try:
                 workflow.transition(article=article, name=name, by=request.user)
                 done += 1
+            except workflow.MissingByline:
+                without_byline.append(article.title)
             except workflow.WorkflowError:
                 refused.append(article.title)
         label = workflow.TRANSITIONS[name].label
@@ -631,6 +641,13 @@ class ArticleAdmin(admin.ModelAdmin):
                 request,
                 f"{label}: not allowed for {len(refused)} article(s) in their current state or "
                 f"for your role: {', '.join(refused[:10])}{'…' if len(refused) > 10 else ''}.",
+            )
+        if without_byline:
+            messages.error(
+                request,
+                f"{label}: not done for {len(without_byline)} article(s) with no author on the "
+                "byline; add at least one author to each before publishing: "
+                f"{', '.join(without_byline[:10])}{'…' if len(without_byline) > 10 else ''}.",
             )
 
     @admin.action(description="Submit selected for review", permissions=["submit"])

@@ -161,13 +161,17 @@ class ArticleFeed(Feed):
     def item_updateddate(self, item: Article):
         return max(d for d in (item.publish_at, item.updated_at) if d is not None)
 
+    # The workflow publishes nothing without a byline (workflow.MissingByline), but older
+    # articles may have none: the publisher stands in, as in the article's JSON-LD.
     def item_author_name(self, item: Article) -> str:
-        return ", ".join(b.author.name for b in item.bylines.all()) or None
+        return ", ".join(b.author.name for b in item.bylines.all()) or self.author_name()
 
-    def item_author_link(self, item: Article) -> str | None:
+    def item_author_link(self, item: Article) -> str:
         bylines = item.bylines.all()
         if not bylines:
-            return None
+            return self.site.organisation_url or self.request.build_absolute_uri(
+                reverse("core:home")
+            )
         return self.request.build_absolute_uri(bylines[0].author.get_absolute_url())
 
     def item_categories(self, item: Article) -> list[str]:

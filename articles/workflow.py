@@ -38,6 +38,17 @@ class EditConflict(WorkflowError):
         )
 
 
+class MissingByline(WorkflowError):
+    """Publishing or scheduling an article whose byline names nobody: its feed item and its
+    structured data would have no author."""
+
+    def __init__(self, article: Article):
+        super().__init__(
+            f"Add at least one author to the byline of “{article.title}” before publishing "
+            "or scheduling it."
+        )
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -175,6 +186,13 @@ def transition(
                 f"You cannot {chosen.label.lower()} “{locked.title}” while it is "
                 f"{locked.get_status_display().lower()}."
             )
+        # The saved byline is checked: the admin saves the form (byline included) and steps
+        # through the workflow in separate requests. No check is needed when a scheduled
+        # article goes live by the clock (live_q): it was checked here when it was scheduled,
+        # and since then the form has refused to empty its byline (BylineInline's min_num)
+        # and an author on a byline cannot be deleted (PROTECT).
+        if chosen.target == S.PUBLISHED and not locked.bylines.exists():
+            raise MissingByline(locked)
         from_status = locked.status
         locked.status = chosen.target
         if publish_at is not None:

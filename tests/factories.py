@@ -211,8 +211,10 @@ def article_in(status: str, **kwargs) -> Article:
 
     Published, unpublished and archived ones keep FIXED_PUBLISH_AT (they were live once);
     drafts, articles in review and returned ones have no publish time yet. Pass
-    ``created_by=user`` to make it that user's own article.
+    ``created_by=user`` to make it that user's own article. It has one author, as the admin
+    requires and publishing needs; pass ``authors=[]`` for an empty byline.
     """
     if status not in {Status.PUBLISHED, Status.UNPUBLISHED, Status.ARCHIVED}:
         kwargs.setdefault("publish_at", None)
+    kwargs.setdefault("authors", [AuthorFactory()])
     return ArticleFactory(status=status, **kwargs)

@@ -100,6 +100,7 @@ def person(request, author) -> dict:
 def article_jsonld(context, article, bylines, tags) -> SafeString:
     request = context["request"]
     url = request.build_absolute_uri(article.get_absolute_url())
+    publisher = organisation(request, context["site"])
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -109,8 +110,10 @@ def article_jsonld(context, article, bylines, tags) -> SafeString:
         "url": url,
         "datePublished": article.publish_at,
         "dateModified": article.updated_at or article.publish_at,
-        "author": [person(request, byline.author) for byline in bylines],
-        "publisher": organisation(request, context["site"]),
+        # Search engines ask for an author. The workflow publishes nothing without a byline
+        # (workflow.MissingByline), but older articles may have none: the publisher stands in.
+        "author": [person(request, byline.author) for byline in bylines] or [publisher],
+        "publisher": publisher,
         "articleSection": article.primary_topic.name,
         "keywords": [tag.name for tag in tags],
         "wordCount": article.word_count,

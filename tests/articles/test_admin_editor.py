@@ -4,14 +4,16 @@ counters on the form, "Save and preview", and a message for every workflow actio
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import constants
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import editor, workflow
-from articles.models import Article, Status
+from articles.models import Article, ArticleActivity, Status
 from tests.articles.test_permissions import (
     change_url,
     current_version,
@@ -657,3 +659,126 @@ def test_bulk_restore_from_the_trash_filter_counts_what_it_restored(frozen_now, 
 
     assert messages_of(response, constants.SUCCESS) == ["Restored 2 article(s) from the trash."]
     assert messages_of(response, constants.WARNING) == []
+
+
+# --- no byline, no publishing ---------------------------------------------------------------
+
+NO_BYLINE = (
+    "Add at least one author to the byline of “Caspian shipping” before publishing or "
+    "scheduling it."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "scheduled"),
+    [
+        ("publish", Status.DRAFT, False),
+        ("publish", Status.DRAFT, True),
+        ("approve", Status.IN_REVIEW, False),
+        ("approve", Status.IN_REVIEW, True),
+    ],
+    ids=["publish", "publish-scheduled", "approve", "approve-scheduled"],
+)
+def test_publishing_without_a_byline_is_refused_with_a_message_and_nothing_is_lost(
+    editor_user, frozen_now, name, source, scheduled
+):
+    go_live = frozen_now + timedelta(days=2) if scheduled else None
+    article = article_in(
+        source, title="Caspian shipping", body=BODY, publish_at=go_live, authors=[]
+    )
+    before = reloaded(article)
+
+    response = logged_in(editor_user).post(transition_url(article, name), current_version(article))
+
+    assert response.status_code == 302
+    assert response["Location"] == change_url(article)
+    assert messages_of(response, constants.ERROR) == [NO_BYLINE]
+    assert messages_of(response, constants.SUCCESS) == []
+    after = reloaded(article)
+    assert (after.status, after.publish_at, after.version, after.title, after.body) == (
+        source,
+        go_live,
+        before.version,
+        "Caspian shipping",
+        BODY,
+    )
+    assert not ArticleActivity.objects.filter(article=article, action=name).exists()
+
+
+def test_an_author_added_in_the_form_lets_the_editor_publish(editor_user, frozen_now):
+    article = article_in(Status.DRAFT, title="Caspian shipping", authors=[])
+    writer = AuthorFactory(name="Ilse Marrow")
+    client = logged_in(editor_user)
+    data = form_data(client.get(change_url(article)))
+    data["bylines-0-author"] = str(writer.pk)
+
+    saved = client.post(change_url(article), data)
+    response = client.post(transition_url(article, "publish"), current_version(article))
+
+    assert saved.status_code == 302
+    assert messages_of(response, constants.ERROR) == []
+    # The save's message is still queued: nothing displayed it in between.
+    assert messages_of(response, constants.SUCCESS)[-1] == "“Caspian shipping” is now published."
+    assert [b.author for b in reloaded(article).bylines.all()] == [writer]
+    assert list(Article.objects.live()) == [article]
+
+
+def _rescheduled(client, article: Article, go_live, author=None) -> dict:
+    """The change form of `article` with its publish time moved to `go_live` and, if given,
+    `author` in the byline's (empty) first row: one POST."""
+    data = form_data(client.get(change_url(article)))
+    local = timezone.localtime(go_live)
+    data["publish_at_0"], data["publish_at_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M:%S}"
+    if author is not None:
+        data["bylines-0-author"] = str(author.pk)
+    return data
+
+
+def test_rescheduling_a_bylineless_live_article_needs_an_author_in_the_same_post(
+    editor_user, frozen_now
+):
+    # Older data: live with an empty byline, from before publishing required one.
+    article = ArticleFactory(title="Caspian shipping", slug="caspian-shipping")
+    go_live = frozen_now + timedelta(days=3)
+    client = logged_in(editor_user)
+
+    response = client.post(change_url(article), _rescheduled(client, article, go_live))
+
+    assert response.status_code == 200
+    assert "Add at least one author to the byline." in response.content.decode()
+    assert reloaded(article).publish_at == article.publish_at
+    assert list(Article.objects.live()) == [article]
+
+
+def test_rescheduling_with_an_author_added_in_the_same_post_succeeds(editor_user, frozen_now):
+    article = ArticleFactory(title="Caspian shipping", slug="caspian-shipping")
+    writer = AuthorFactory(name="Ilse Marrow")
+    go_live = frozen_now + timedelta(days=3)
+    client = logged_in(editor_user)
+
+    response = client.post(change_url(article), _rescheduled(client, article, go_live, writer))
+
+    assert response.status_code == 302
+    after = reloaded(article)
+    assert [b.author for b in after.bylines.all()] == [writer]
+    assert after.publish_at == go_live
+    assert list(Article.objects.scheduled()) == [article]
+
+
+def test_bulk_approve_names_the_articles_without_a_byline_and_leaves_them_in_review(
+    editor_user, frozen_now
+):
+    ready = article_in(Status.IN_REVIEW, title="Ready")
+    bylineless = article_in(Status.IN_REVIEW, title="Caspian shipping", authors=[])
+
+    response = post_action(logged_in(editor_user), "approve_selected", [ready, bylineless])
+
+    assert messages_of(response, constants.SUCCESS) == [
+        "Approve and publish: done for 1 article(s)."
+    ]
+    assert messages_of(response, constants.WARNING) == []
+    [error] = messages_of(response, constants.ERROR)
+    assert "1 article(s) with no author on the byline" in error
+    assert error.endswith(": Caspian shipping.")
+    assert reloaded(ready).status == Status.PUBLISHED
+    assert reloaded(bylineless).status == Status.IN_REVIEW

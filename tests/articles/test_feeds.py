@@ -645,6 +645,56 @@ def test_topic_and_author_feeds_query_count_does_not_grow_with_articles(client, 
     assert len(few) == len(many)
 
 
+# --- an article without a byline (older data) ---------------------------------------------
+
+
+def set_publisher(name: str, url: str = "") -> None:
+    """The publisher in the site settings (a migration creates their one row)."""
+    from core.models import SiteSettings
+
+    SiteSettings.objects.update_or_create(
+        pk=1, defaults={"site_name": "Dossier", "organisation_name": name, "organisation_url": url}
+    )
+
+
+@pytest.fixture
+def publisher():
+    set_publisher("Caspian Media Ltd", "https://caspian.example/")
+
+
+@pytest.mark.parametrize("kind", [RSS, ATOM])
+def test_entry_of_a_live_article_without_byline_names_the_publisher(client, publisher, kind):
+    # Written straight to the database, as older data: the workflow refuses to publish it.
+    ArticleFactory(title="No byline", slug="no-byline")
+    ArticleFactory(title="With byline", slug="with-byline", authors=[AuthorFactory(name="Ann")])
+
+    feed = read_feed(client, site_feed_url(kind))
+
+    assert not feed.bozo, feed.bozo_exception
+    assert entry_titled(feed, "No byline").author == "Caspian Media Ltd"
+    assert entry_titled(feed, "With byline").author == "Ann"
+
+
+def test_atom_entry_without_byline_links_to_the_publisher(client, publisher):
+    ArticleFactory(title="No byline", slug="no-byline")
+
+    entry = entry_titled(read_feed(client, site_feed_url(ATOM)), "No byline")
+
+    assert entry.author_detail.href == "https://caspian.example/"
+
+
+@pytest.mark.parametrize("kind", [RSS, ATOM])
+def test_without_a_publisher_name_the_site_name_stands_in(client, kind):
+    set_publisher("")
+    ArticleFactory(title="No byline", slug="no-byline")
+
+    entry = entry_titled(read_feed(client, site_feed_url(kind)), "No byline")
+
+    assert entry.author == "Dossier"
+    if kind == ATOM:
+        assert entry.author_detail.href == absolute("/")
+
+
 # --- known gaps ------------------------------------------------------------------------------
 
 

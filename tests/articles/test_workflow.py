@@ -194,6 +194,78 @@ def test_unpublish_takes_the_article_off_the_site(frozen_now):
     assert not Article.objects.live().exists()
 
 
+# --- no byline, no publishing -------------------------------------------------------------
+
+# Every transition that makes an article live or scheduled, from each of its sources.
+GOING_LIVE = [(n, s) for n, s in ALLOWED if workflow.TRANSITIONS[n].target == Status.PUBLISHED]
+NOT_GOING_LIVE = [(n, s) for n, s in ALLOWED if (n, s) not in GOING_LIVE]
+NO_BYLINE = "Add at least one author to the byline of “Caspian shipping” before publishing"
+
+
+def test_publish_and_approve_are_the_transitions_that_make_an_article_live():
+    assert {name for name, _source in GOING_LIVE} == {"approve", "publish"}
+
+
+@pytest.mark.parametrize(
+    ("name", "source"), GOING_LIVE, ids=[f"{n}-from-{s}" for n, s in GOING_LIVE]
+)
+@pytest.mark.parametrize("scheduled", [False, True], ids=["now", "scheduled"])
+def test_going_live_or_scheduled_without_a_byline_is_refused_and_changes_nothing(
+    frozen_now, name, source, scheduled
+):
+    article = article_in(source, title="Caspian shipping", authors=[])
+    before = reloaded(article)
+    go_live = frozen_now + timedelta(days=2) if scheduled else None
+
+    with pytest.raises(workflow.MissingByline, match=NO_BYLINE):
+        workflow.transition(article=article, name=name, by=superuser(), publish_at=go_live)
+
+    after = reloaded(article)
+    assert (after.status, after.publish_at, after.version) == (
+        source,
+        before.publish_at,
+        before.version,
+    )
+    assert activity(article) == []
+    assert not Article.objects.live().exists()
+    assert not Article.objects.scheduled().exists()
+
+
+def test_a_missing_byline_is_a_workflow_error():
+    assert issubclass(workflow.MissingByline, workflow.WorkflowError)
+
+
+def test_publishing_a_draft_set_to_go_live_later_without_a_byline_is_refused(frozen_now):
+    go_live = frozen_now + timedelta(hours=6)
+    article = article_in(Status.DRAFT, title="Caspian shipping", publish_at=go_live, authors=[])
+
+    with pytest.raises(workflow.MissingByline, match=NO_BYLINE):
+        workflow.transition(article=article, name="publish", by=superuser())
+
+    assert reloaded(article).status == Status.DRAFT
+    assert not Article.objects.scheduled().exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "source"), NOT_GOING_LIVE, ids=[f"{n}-from-{s}" for n, s in NOT_GOING_LIVE]
+)
+def test_steps_that_do_not_publish_need_no_byline(frozen_now, name, source):
+    article = article_in(source, authors=[])
+
+    workflow.transition(article=article, name=name, by=superuser(), reason=reason_for(name))
+
+    assert reloaded(article).status == workflow.TRANSITIONS[name].target
+
+
+def test_who_may_not_publish_hears_that_before_the_missing_byline(frozen_now, writer_user):
+    article = article_in(Status.DRAFT, title="Caspian shipping", authors=[])
+
+    with pytest.raises(workflow.WorkflowError, match="You cannot publish") as raised:
+        workflow.transition(article=article, name="publish", by=writer_user)
+
+    assert not isinstance(raised.value, workflow.MissingByline)
+
+
 # --- who may do what ----------------------------------------------------------------------
 
 

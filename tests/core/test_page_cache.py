@@ -194,7 +194,9 @@ def test_with_the_cache_unreachable_editors_still_save_publish_and_delete(
     article = site["first"]
     article.title = "Drones, revised"
     commit(article.save)
-    new = ArticleFactory(title="Tomorrow", status=Status.IN_REVIEW, publish_at=None)
+    new = ArticleFactory(
+        title="Tomorrow", status=Status.IN_REVIEW, publish_at=None, authors=[site["sara"]]
+    )
     commit(workflow.transition, article=new, name="approve", by=role_user(EDITORS))
     commit(site["ice"].delete)
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from core.models import SiteSettings
 from tests.factories import ArticleFactory, AuthorFactory, AuthorLinkFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,23 @@ def test_article_page_has_canonical_open_graph_and_twitter_tags(client, article)
     assert meta(html, "twitter:card") == ["summary_large_image"]
     assert sorted(meta(html, "article:tag")) == ["drones", "sanctions"]
     assert len(meta(html, "article:author")) == 2
+
+
+def test_live_article_without_byline_names_the_publisher_as_its_author(client):
+    # Written straight to the database, as older data: the workflow refuses to publish it.
+    SiteSettings.objects.update_or_create(
+        pk=1,
+        defaults={"organisation_name": "Caspian Media Ltd",
+                  "organisation_url": "https://caspian.example/"},
+    )  # fmt: skip
+    article = ArticleFactory(title="No byline")
+
+    data = jsonld(client.get(article.get_absolute_url()).content.decode())["NewsArticle"]
+
+    assert data["author"] == [data["publisher"]]
+    assert data["author"][0]["@type"] == "Organization"
+    assert data["author"][0]["name"] == "Caspian Media Ltd"
+    assert data["author"][0]["url"] == "https://caspian.example/"
 
 
 def test_canonical_override_is_used(client):
