@@ -13,6 +13,7 @@ from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, W
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -279,8 +280,9 @@ class Article(SlugHistoryMixin, models.Model):
     slug = models.SlugField(
         max_length=220,
         unique=True,
-        help_text="The article's address: /articles/<slug>/. If you change it, the old address "
-        "keeps working and redirects here.",
+        allow_unicode=True,
+        help_text="The article's address: /articles/<slug>/. Letters of any script, digits and "
+        "hyphens. If you change it, the old address keeps working and redirects here.",
     )
     standfirst = models.TextField(
         blank=True,
@@ -662,8 +664,8 @@ class ExpertQuote(models.Model):
     key = models.SlugField(
         max_length=60,
         blank=True,
-        help_text="Short name to place the quote in the body with [[quote:key]]. Empty: the "
-        "expert's slug.",
+        help_text="Short name to place the quote in the body with [[quote:key]]: Latin letters, "
+        "digits and hyphens. Empty: the expert's slug, or “quote” when that is in another script.",
     )
     text = models.TextField("quote", help_text="The words, without quotation marks.")
     context = models.CharField(
@@ -689,7 +691,9 @@ class ExpertQuote(models.Model):
         super().save(*args, **kwargs)
 
     def _free_key(self) -> str:
-        base = self.expert.slug[:50] if self.expert_id else "quote"
+        # Keys stay ASCII (what [[quote:key]] matches) while expert slugs may be in any
+        # script: ASCII slugify keeps a Latin slug as it is and empties a Cyrillic or Persian one.
+        base = (slugify(self.expert.slug)[:50] if self.expert_id else "") or "quote"
         taken = set(
             ExpertQuote.objects.filter(article_id=self.article_id)
             .exclude(pk=self.pk)

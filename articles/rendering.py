@@ -21,9 +21,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
+from urllib.parse import unquote
 
 import nh3
 from django.conf import settings
+from django.core.validators import slug_unicode_re
 from django.template.loader import render_to_string
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -223,8 +225,14 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     href = str(token.attrGet("href") or "")
     if not href.lower().startswith(ARTICLE_SCHEME):
         return self.renderToken(tokens, idx, options, env)
-    reference = href[len(ARTICLE_SCHEME) :].strip().strip("/")
-    article_id = env["resolve_article"](reference) if reference else None
+    written = href[len(ARTICLE_SCHEME) :].strip().strip("/")
+    # markdown-it percent-encodes link targets: a Cyrillic or Persian slug is decoded back to
+    # text. What decodes to no slug or id is neither looked up nor stored decoded: it could hold
+    # a NUL byte, which PostgreSQL refuses in a query and in the stored warnings.
+    decoded = unquote(written)
+    is_slug = slug_unicode_re.match(decoded) is not None
+    reference = decoded if is_slug else written
+    article_id = env["resolve_article"](reference) if is_slug else None
     if article_id is None:
         env["warnings"].append(
             f'The link to "{reference}" points to no article: it shows as plain text.'
@@ -254,7 +262,8 @@ def _prepare_headings(tokens) -> list[dict[str, str]]:
         inline = tokens[position + 1]
         text = "".join(child.content for child in inline.children or [] if child.content)
         text = text or inline.content
-        base = slugify(text)[:60].strip("-") or "section"
+        # Unicode, as article slugs are: a Russian or Persian heading keeps a readable anchor.
+        base = slugify(text, allow_unicode=True)[:60].strip("-") or "section"
         anchor, n = base, 2
         while anchor in used:
             anchor, n = f"{base}-{n}", n + 1

@@ -15,7 +15,11 @@ class Author(SlugHistoryMixin, models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(
-        max_length=140, unique=True, help_text="The author's address: /authors/<slug>/."
+        max_length=140,
+        unique=True,
+        allow_unicode=True,
+        help_text="The author's address: /authors/<slug>/. Letters of any script, digits and "
+        "hyphens.",
     )
     role = models.CharField(
         "role line",
@@ -119,7 +123,11 @@ class Expert(SlugHistoryMixin, models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(
-        max_length=140, unique=True, help_text="The expert's address: /experts/<slug>/."
+        max_length=140,
+        unique=True,
+        allow_unicode=True,
+        help_text="The expert's address: /experts/<slug>/. Letters of any script, digits and "
+        "hyphens.",
     )
     credentials = models.CharField(
         "credentials and affiliation",

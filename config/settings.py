@@ -173,6 +173,10 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Slugs may be in any script (docs/authoring.md): a tag named “Каспий” gets the slug “каспий”,
+# as articles, topics, authors and experts keep theirs. taggit's default, stated so it stays.
+# https://django-taggit.readthedocs.io/en/latest/changelog.html (5.0.0)
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
 # --- Static and media -----------------------------------------------------------------------
 # WhiteNoise serves content-hashed, compressed static files from the app servers; media goes to

@@ -40,7 +40,7 @@ class SlugHistory(models.Model):
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
-    slug = models.SlugField(max_length=255)
+    slug = models.SlugField(max_length=255, allow_unicode=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SlugHistoryQuerySet.as_manager()

@@ -12,7 +12,11 @@ class Topic(SlugHistoryMixin, models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(
-        max_length=140, unique=True, help_text="The topic's address: /topics/<slug>/."
+        max_length=140,
+        unique=True,
+        allow_unicode=True,
+        help_text="The topic's address: /topics/<slug>/. Letters of any script, digits and "
+        "hyphens.",
     )
     description = models.TextField(
         blank=True,
