@@ -71,7 +71,27 @@ def search_articles(query: str, filters: SearchFilters | None = None) -> QuerySe
 
 
 def _postgres_query(query: str) -> SearchQuery:
-    return SearchQuery(query, search_type="websearch", config=search_config())
+    return SearchQuery(fold_negations(query), search_type="websearch", config=search_config())
+
+
+#: Hyphens with nothing but punctuation and spaces between them ("--", "- -", "-(-").
+NEGATION_RUN = re.compile(r"-(?:[^\w-]*-)+")
+
+
+def fold_negations(query: str) -> str:
+    """`query` with each run of hyphens cut to one or none, as websearch syntax reads them.
+
+    websearch_to_tsquery reads a hyphen before a word as NOT, and nests each further one: from
+    33 in a row ("-" * 33, "- " * 33) PostgreSQL refuses the query ("tsquery stack too
+    small"), and the search page was a 500. Two NOTs cancel, so an odd run keeps one hyphen
+    and an even run none; the others become spaces, so no words are joined."""
+
+    def fold(run: re.Match) -> str:
+        hyphens = run.group()
+        kept = "-" if hyphens.count("-") % 2 else " "
+        return hyphens[:-1].replace("-", " ") + kept
+
+    return NEGATION_RUN.sub(fold, query)
 
 
 def _postgres_matches(articles: QuerySet[Article], query: str) -> QuerySet[Article]:

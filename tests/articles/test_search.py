@@ -126,6 +126,9 @@ def test_search_page_shows_ranked_results_with_highlighted_snippets(client, corp
         "' OR 1=1 --",
         "\u202ecaspian\u200b",
         "!!! & | ( :*",
+        "-" * 200,  # PostgreSQL refused 33 NOTs in a row: these three were 500s
+        "- " * 40 + "caspian",
+        "-(" * 40,
     ],
 )
 def test_any_query_answers_a_normal_page_with_nothing_unescaped(client, corpus, query):
@@ -235,6 +238,27 @@ def test_pagination_keeps_the_query(client):
     html = client.get(SEARCH, {"q": "caspian"}).content.decode()
 
     assert "q=caspian&amp;page=2" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "folded"),
+    [
+        ("well-known -rail", "well-known -rail"),
+        ("--rail", "rail"),
+        ("- - -rail", "-rail"),
+        ("caspian -(-(-rail", "caspian ( (-rail"),
+        ("-" * 200, ""),
+    ],
+)
+def test_runs_of_hyphens_fold_to_the_negation_they_mean(query, folded):
+    assert articles.search.fold_negations(query).split() == folded.split()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="websearch syntax is PostgreSQL's")
+def test_a_long_run_of_negations_searches_as_postgresql_reads_it(corpus):
+    """Two NOTs cancel: forty hyphens before "rail" ask for it, forty-one exclude it."""
+    assert corpus["body"] in search_articles("caspian " + "-" * 40 + "rail")
+    assert corpus["body"] not in search_articles("caspian " + "-" * 41 + "rail")
 
 
 def test_clean_query_folds_space_drops_control_characters_and_caps_length():
