@@ -8,9 +8,7 @@ import re
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
-from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
 from django.test import Client, RequestFactory
 
 from articles.models import Article
@@ -18,6 +16,7 @@ from core import page_cache
 from core.cache import RedisCache
 from core.wsgi import PageCacheApp
 from tests.factories import ArticleFactory
+from tests.wsgi import keep_test_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +32,8 @@ def page_cache_on(settings):
 
 @pytest.fixture
 def django_app():
-    """Django's WSGI handler, counting the requests it is given. Closing old database
-    connections at the end of a request would end the test's transaction; the test client
-    leaves that out for the same reason."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
+    """Django's WSGI handler, counting the requests it is given, inside the test's transaction
+    (tests/wsgi.py)."""
     handler = WSGIHandler()
     seen: list[str] = []
 
@@ -46,9 +42,8 @@ def django_app():
         return handler(environ, start_response)
 
     app.seen = seen
-    yield app
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    with keep_test_transaction():
+        yield app
 
 
 @pytest.fixture
