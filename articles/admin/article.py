@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.forms import Script
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from .. import editor, revisions, workflow
+from ..models import Article, Status
+from .actions import BulkActions
+from .filters import ScheduleFilter, TrashFilter
+from .forms import ArticleAdminForm
+from .inlines import ActivityInline, BylineInline, ExpertQuoteInline, RelatedLinkInline
+from .views import EditorViews, PreviewViews, RevisionViews, TransitionViews, TrashViews
+
+
+@admin.register(Article)
+class ArticleAdmin(
+    EditorViews,
+    TransitionViews,
+    RevisionViews,
+    PreviewViews,
+    TrashViews,
+    BulkActions,
+    admin.ModelAdmin,
+):
+    form = ArticleAdminForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        # The toolbar, live preview and counters (a static file: the CSP allows no inline script).
+        js = [Script("js/article-editor.js", defer=True)]
+
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ["title", "status_badge", "primary_topic", "byline", "publish_at", "modified_at"]
+    list_filter = [
+        "status", ScheduleFilter, "primary_topic", "featured", "noindex", "bylines__author",
+        TrashFilter,
+    ]  # fmt: skip
+    list_select_related = ["primary_topic__parent"]
+    search_fields = ["title", "slug", "standfirst"]
+    date_hierarchy = "publish_at"
+    ordering = ["-modified_at"]
+    # Django would also count every article, unfiltered, on every load ("N total"): a full
+    # scan at 100,000 rows. The count of what the list shows is enough.
+    show_full_result_count = False
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["primary_topic", "topics"]
+    inlines = [BylineInline, ExpertQuoteInline, RelatedLinkInline, ActivityInline]
+    readonly_fields = [
+        "status_badge", "schedule_note", "body_check", "body_statistics", "preview_link",
+        "created_at", "modified_at",
+    ]  # fmt: skip
+    actions = ["submit_selected", "approve_selected", "unpublish_selected", "archive_selected",
+               "delete_selected", "restore_selected", "purge_selected"]  # fmt: skip
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "preview_link"]}),
+        ("Body", {"fields": ["body", "body_check", "body_statistics"]}),
+        ("Placement", {"fields": ["primary_topic", "topics", "tags", "featured"]}),
+        (
+            "Publishing",
+            {"fields": ["status_badge", "schedule_note", "publish_at", "expire_at", "updated_at",
+                        "created_at", "modified_at", "expected_version"],
+             "description": "The state changes only through the workflow buttons at the top."},
+        ),
+        (
+            "Featured image",
+            {"fields": ["featured_image", "featured_image_alt", "featured_image_credit"],
+             "classes": ["collapse"]},
+        ),
+        ("Comments", {"fields": ["comments_enabled"], "classes": ["collapse"]}),
+        (
+            "Search engines",
+            {"fields": ["seo_title", "meta_description", "canonical_url", "noindex"],
+             "classes": ["collapse"]},
+        ),
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        # The byline column would otherwise cost a query per row.
+        return super().get_queryset(request).with_bylines()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The body's editor needs the article (its saved quote keys, its id for the preview),
+        # which formfield_for_dbfield never sees.
+        widgets = {
+            **kwargs.pop("widgets", {}),
+            "body": editor.BodyEditorWidget(
+                preview_url=reverse("admin:articles_article_editor_preview"),
+                search_url=reverse("admin:articles_article_editor_search"),
+                article=obj,
+            ),
+        }
+        return super().get_form(request, obj, change, widgets=widgets, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        recommended = editor.RECOMMENDED_LENGTHS.get(db_field.name)
+        if recommended is not None:
+            kwargs["widget"] = editor.CountedTextInput(recommended=recommended)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_inlines(self, request, obj):
+        # A new article has no history yet.
+        return (
+            self.inlines
+            if obj is not None
+            else [i for i in self.inlines if i is not ActivityInline]
+        )
+
+    # --- permissions: enforced here, on the server, for every view and POST ----------------
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return obj.deleted_at is None and workflow.may_edit(article=obj, user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is not None and obj.deleted_at is not None:
+            return False  # already in the trash: restore or purge it instead
+        if obj is None or request.user.has_perm("articles.edit_any_article"):
+            return True
+        # Writers may bin their own drafts, nothing else.
+        return obj.status in {Status.DRAFT, Status.RETURNED} and workflow.is_owner(
+            article=obj, user=request.user
+        )
+
+    # --- saving --------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        workflow.save_article(
+            article=obj, by=request.user, expected_version=form.cleaned_data.get("expected_version")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The revision is taken now that byline, quotes, links and tags are saved too.
+        revisions.record_revision(
+            article=form.instance, by=request.user, comment="Edited" if change else "Created"
+        )
+        # Quotes and links are saved after the article, so the body is checked only now.
+        for problem in form.instance.body_problems():
+            messages.warning(request, problem)
+
+    def delete_model(self, request, obj):
+        workflow.move_to_trash(article=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            workflow.move_to_trash(article=article, by=request.user)
+
+    # --- "Save and preview" ------------------------------------------------------------------
+
+    SAVE_AND_PREVIEW = "_saveandpreview"
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._preview_after_save(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._preview_after_save(request, obj) or super().response_change(request, obj)
+
+    def _preview_after_save(self, request, obj: Article) -> HttpResponseRedirect | None:
+        """After a successful save (the version check has passed by now), show the article
+        as readers will see it: staff open drafts through the article page (``visible_to``)."""
+        if self.SAVE_AND_PREVIEW not in request.POST or IS_POPUP_VAR in request.POST:
+            return None
+        if not Article.objects.visible_to(request.user).filter(pk=obj.pk).exists():
+            messages.warning(
+                request,
+                f"“{obj}” was saved, but your account cannot open previews of unpublished "
+                "articles, so you are back on the form.",
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        messages.success(request, f"“{obj}” was saved and opened in preview.")
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+    def response_delete(self, request, obj_display, obj_id):
+        messages.success(
+            request,
+            f"“{obj_display}” was moved to the trash. Editors can restore it from the list's "
+            "trash filter.",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+
+    # --- the extra views (views.py) --------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            *self.editor_urls(),
+            *self.transition_urls(),
+            *self.revision_urls(),
+            *self.preview_urls(),
+            *self.trash_urls(),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(
+                workflow_actions=[
+                    t for t in workflow.allowed_transitions(article=obj, user=request.user)
+                ],
+                in_trash=obj.deleted_at is not None,
+                may_restore=request.user.has_perm("articles.edit_any_article"),
+                may_purge=request.user.has_perm("articles.purge_article"),
+                may_share=self.has_change_permission(request, obj)
+                or request.user.has_perm("articles.review_article"),
+                preview_links=[
+                    (link, request.build_absolute_uri(link.get_absolute_url()))
+                    for link in obj.preview_links.active()
+                ],
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- columns and read-only fields -----------------------------------------------------
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, article: Article) -> str:
+        if article.deleted_at is not None:
+            label, css_class = "In trash", "trash"
+        elif article.is_scheduled:
+            label, css_class = "Scheduled", "scheduled"
+        else:
+            label, css_class = article.get_status_display(), article.status
+        return format_html(
+            '<span class="dossier-badge dossier-badge--{}">{}</span>', css_class, label
+        )
+
+    @admin.display(description="go-live")
+    def schedule_note(self, article: Article) -> str:
+        if article.pk is None or article.publish_at is None:
+            return "Goes live when it is published."
+        when = timezone.localtime(article.publish_at).strftime("%d %b %Y, %H:%M %Z")
+        if article.publish_at > timezone.now():
+            return f"Goes live on {when} (if published by then)."
+        return f"Publish time {when}."
+
+    @admin.display(description="byline")
+    def byline(self, article: Article) -> str:
+        return ", ".join(b.author.name for b in article.bylines.all())
+
+    @admin.display(description="body check")
+    def body_check(self, article: Article) -> str:
+        if article.pk is None:
+            return "Save the article to check its body."
+        problems = article.body_problems()
+        if not problems:
+            return "No problems found in the body."
+        return format_html(
+            '<ul class="dossier-warnings">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+        )
+
+    @admin.display(description="size")
+    def body_statistics(self, article: Article) -> str:
+        return f"{article.word_count:,} words · {article.reading_minutes} min read"
+
+    @admin.display(description="preview")
+    def preview_link(self, article: Article) -> str:
+        if article.pk is None:
+            return "Save the article to preview it."
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Preview the article as readers will '
+            "see it</a> (drafts are shown to staff only, marked as a preview)",
+            article.get_absolute_url(),
+        )

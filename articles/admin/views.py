@@ -1,0 +1,324 @@
+"""The article admin's extra views, one mixin per concern. Each mixin names its URLs in
+a ``*_urls()`` method, which ``ArticleAdmin.get_urls()`` puts before Django's own."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .. import editor, preview, revisions, workflow
+from ..models import Article, PreviewLink
+
+MISSING_VERSION = (
+    "This request did not say which version of the article it was made from, so it could not "
+    "be checked against other people's changes. Reload the page and try again."
+)
+
+
+def _posted_version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+class EditorViews:
+    """The body editor's endpoints (static/js/article-editor.js)."""
+
+    def editor_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "editor/preview/",
+                self.admin_site.admin_view(self.editor_preview_view),
+                name="articles_article_editor_preview",
+            ),
+            path(
+                "editor/articles/",
+                self.admin_site.admin_view(self.editor_search_view),
+                name="articles_article_editor_search",
+            ),
+        ]
+
+    def editor_preview_view(self, request):
+        """The body as the article page would show it, rendered from the unsaved text. POST,
+        because the body is large and the request must carry the CSRF token."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        body = request.POST.get("body")
+        if body is None:
+            return _json_error("Send the body to preview.", 400)
+        article = None
+        if article_id := request.POST.get("article", ""):
+            if not (article_id.isascii() and article_id.isdigit()):
+                return _json_error("The article to preview is not a number.", 400)
+            article = Article.objects.not_trashed().filter(pk=int(article_id)).first()
+            if article is None:
+                return _json_error("That article does not exist or is in the trash.", 404)
+            if not self.has_view_permission(request, article):
+                raise PermissionDenied
+        try:
+            result = editor.preview_body(body=body, article=article)
+        except editor.EditorInputError as error:
+            return _json_error(str(error), 400)
+        return JsonResponse(
+            {
+                "html": result.html,
+                "warnings": result.warnings,
+                "word_count": result.word_count,
+                "reading_minutes": result.reading_minutes,
+            }
+        )
+
+    def editor_search_view(self, request):
+        """Articles to link from the body, by title or slug, for "Link to article"."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        exclude = request.GET.get("exclude", "")
+        if exclude and not (exclude.isascii() and exclude.isdigit()):
+            return _json_error("The article to leave out is not a number.", 400)
+        try:
+            results = editor.articles_to_link(
+                user=request.user,
+                term=request.GET.get("q", ""),
+                exclude=int(exclude) if exclude else None,
+            )
+        except editor.EditorInputError as error:
+            return _json_error(str(error), 400)
+        return JsonResponse({"results": results})
+
+
+class TransitionViews:
+    """The workflow buttons on the change form."""
+
+    def transition_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/transition/<slug:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="articles_article_transition",
+            ),
+        ]
+
+    def transition_view(self, request, pk: int, name: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        version = _posted_version(request)
+        if version is None:
+            messages.error(request, MISSING_VERSION)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        try:
+            article = workflow.transition(
+                article=article,
+                name=name,
+                by=request.user,
+                reason=request.POST.get("reason", ""),
+                expected_version=version,
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, self._transition_message(article, name))
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    @staticmethod
+    def _transition_message(article: Article, name: str) -> str:
+        if article.is_scheduled:
+            when = timezone.localtime(article.publish_at).strftime("%d %b %Y, %H:%M %Z")
+            return f"“{article.title}” is scheduled: it goes live on {when}."
+        return f"“{article.title}” is now {article.get_status_display().lower()}."
+
+
+class RevisionViews:
+    """The revision history: list, compare, restore."""
+
+    def revision_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<int:pk>/revisions/<int:version_id>/restore/",
+                self.admin_site.admin_view(self.restore_revision_view),
+                name="articles_article_restore_revision",
+            ),
+        ]
+
+    def revisions_view(self, request, pk: int):
+        """Every revision (who, when, which action), and a diff between any two."""
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        versions = list(revisions.versions_of(article))
+        by_id = {v.pk: v for v in versions}
+        comparison = None
+        older_id, newer_id = request.GET.get("from", ""), request.GET.get("to", "")
+        if older_id or newer_id:
+            try:
+                older, newer = by_id[int(older_id)], by_id[int(newer_id)]
+            except (KeyError, ValueError):
+                messages.error(request, "Choose two revisions of this article to compare.")
+            else:
+                if older.revision.date_created > newer.revision.date_created:
+                    older, newer = newer, older
+                comparison = {
+                    "older": older,
+                    "newer": newer,
+                    "changes": revisions.diff(revisions.snapshot(older), revisions.snapshot(newer)),
+                }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": f"Revisions of “{article.title}”",
+            "versions": versions,
+            "comparison": comparison,
+            "may_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def restore_revision_view(self, request, pk: int, version_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(revisions.versions_of(article), pk=version_id)
+        expected = _posted_version(request)
+        if expected is None:
+            messages.error(request, MISSING_VERSION)
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
+        try:
+            revisions.restore_revision(
+                article=article, version=version, by=request.user, expected_version=expected
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
+        messages.success(
+            request,
+            "The revision was restored as a new revision; the previous text is still in the "
+            "history.",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+
+class PreviewViews:
+    """Share-preview links: share and revoke."""
+
+    def preview_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/share-preview/",
+                self.admin_site.admin_view(self.share_preview_view),
+                name="articles_article_share_preview",
+            ),
+            path(
+                "<int:pk>/revoke-preview/<int:link_id>/",
+                self.admin_site.admin_view(self.revoke_preview_view),
+                name="articles_article_revoke_preview",
+            ),
+        ]
+
+    def share_preview_view(self, request, pk: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article.objects.not_trashed(), pk=pk)
+        if not self.has_change_permission(request, article) and not request.user.has_perm(
+            "articles.review_article"
+        ):
+            raise PermissionDenied
+        try:
+            days = int(request.POST.get("days", "7"))
+            link = preview.share_preview(article=article, by=request.user, days=days)
+        except ValueError:
+            messages.error(
+                request, f"Choose how long the link works: 1 to {preview.MAX_DAYS} days."
+            )
+        else:
+            url = request.build_absolute_uri(link.get_absolute_url())
+            workflow.record(article=article, by=request.user, action="share preview")
+            messages.success(
+                request,
+                format_html(
+                    'Preview link (works without a login until {}): <a href="{}">{}</a>',
+                    timezone.localtime(link.expires_at).strftime("%d %b %Y, %H:%M %Z"),
+                    url,
+                    url,
+                ),
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def revoke_preview_view(self, request, pk: int, link_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        link = get_object_or_404(PreviewLink, pk=link_id, article_id=pk)
+        if not self.has_change_permission(request, link.article) and not request.user.has_perm(
+            "articles.review_article"
+        ):
+            raise PermissionDenied
+        preview.revoke_preview(link=link)
+        workflow.record(article=link.article, by=request.user, action="revoke preview")
+        messages.success(request, "The preview link no longer works.")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+
+class TrashViews:
+    """Restore from the trash, or delete for good."""
+
+    def trash_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<int:pk>/purge/",
+                self.admin_site.admin_view(self.purge_view),
+                name="articles_article_purge",
+            ),
+        ]
+
+    def restore_view(self, request, pk: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article.objects.trashed(), pk=pk)
+        if not request.user.has_perm("articles.edit_any_article"):
+            raise PermissionDenied
+        workflow.restore_from_trash(article=article, by=request.user)
+        messages.success(request, f"“{article.title}” was restored from the trash.")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def purge_view(self, request, pk: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article.objects.trashed(), pk=pk)
+        try:
+            # Logged in Django's admin log first: the article's own activity goes with it.
+            if request.user.has_perm("articles.purge_article"):
+                self.log_deletions(request, Article.objects.filter(pk=article.pk))
+            workflow.purge(article=article, by=request.user)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        messages.success(request, f"“{article.title}” was deleted for good.")
+        return HttpResponseRedirect(reverse("admin:articles_article_changelist") + "?trash=only")
