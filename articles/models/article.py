@@ -17,11 +17,10 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles import rendering
 from core import images
 from core.models import SlugHistory, SlugHistoryMixin
 from core.validators import validate_image_upload
-
-from . import rendering
 
 
 class Status(models.TextChoices):
@@ -791,6 +790,6 @@ class PreviewLink(models.Model):
         return f"Preview of {self.article} until {self.expires_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
-        from .preview import make_token  # avoids a cycle: preview imports this module
+        from articles.preview import make_token  # avoids a cycle: preview imports this module
 
         return reverse("articles:preview", kwargs={"token": make_token(self)})
