@@ -453,9 +453,9 @@ def test_related_to_combines_with_live(topics, frozen_now):
 
 def test_only_the_most_recently_added_candidates_are_scored(topics, monkeypatch):
     """The pool keeps the cost flat on a large site: an old close match loses to newer ones."""
-    import articles.models.article
+    import articles.models.querysets
 
-    monkeypatch.setattr(articles.models.article, "RELATED_CANDIDATE_POOL", 2)
+    monkeypatch.setattr(articles.models.querysets, "RELATED_CANDIDATE_POOL", 2)
     main, energy, _misc = topics
     base = ArticleFactory(primary_topic=main, tags=["oil"])
     old_close = ArticleFactory(primary_topic=main, tags=["oil"], publish_at=FIXED_PUBLISH_AT)
