@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from taggit.models import Tag
 
+import pagecache
 from authors.models import Author
-from core import page_cache
 from core.models import SiteSettings, SlugHistory
-from core.views import shown_on_cards
 from topics.models import Topic
 
+from .listings import shown_on_cards
 from .models import Article
 from .rendering import finish_body, referenced_article_ids
 
@@ -100,7 +100,7 @@ class ArticleFeed(Feed):
         return self.description(obj)
 
     def link(self, obj=None) -> str:
-        return reverse("core:home")
+        return reverse("website:home")
 
     def articles(self, obj):
         return Article.objects.live()
@@ -115,20 +115,23 @@ class ArticleFeed(Feed):
         return items
 
     def declare_cache_dependencies(self, obj, items: list[Article]) -> None:
-        """What the feed shows, for the page cache (core/page_cache.py)."""
-        page_cache.depends_on(
+        """What the feed shows, for the page cache (pagecache/)."""
+        pagecache.depends_on(
             self.request,
             obj,
-            page_cache.collection("articles", obj),
+            pagecache.collection("articles", obj),
             shown_on_cards(items),
             [tags_of(item) for item in items],
         )
         if full_content():
-            page_cache.depends_on(
+            pagecache.depends_on(
                 self.request,
                 [[quote.expert for quote in item.quotes.all()] for item in items],
                 [
-                    [f"articles.article:{pk}" for pk in referenced_article_ids(item.body_html)]
+                    [
+                        pagecache.object_tag(Article, pk)
+                        for pk in referenced_article_ids(item.body_html)
+                    ]
                     for item in items
                 ],
             )
@@ -170,7 +173,7 @@ class ArticleFeed(Feed):
         bylines = item.bylines.all()
         if not bylines:
             return self.site.organisation_url or self.request.build_absolute_uri(
-                reverse("core:home")
+                reverse("website:home")
             )
         return self.request.build_absolute_uri(bylines[0].author.get_absolute_url())
 
@@ -184,14 +187,6 @@ class ArticleFeed(Feed):
 
 class AtomMixin:
     feed_type = FullContentAtom
-
-
-class SiteFeed(ArticleFeed):
-    pass
-
-
-class SiteAtomFeed(AtomMixin, SiteFeed):
-    pass
 
 
 class TopicFeed(ArticleFeed):

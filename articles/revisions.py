@@ -20,10 +20,11 @@ from django.utils import timezone
 from reversion.models import Version
 from taggit.models import Tag
 
+import pagecache
 from authors.models import Author, Expert
-from core.cache_invalidation import refresh
 from topics.models import Topic
 
+from .invalidation import refresh
 from .models import Article, Byline, ExpertQuote, RelatedLink, TaggedArticle
 
 DERIVED = (
@@ -246,4 +247,4 @@ def _restore_children(article: Article, version: Version) -> None:
         if row["tag_id"] in tags
     )
     # bulk_create() sends no signals: refresh the lists the restored bylines and tags join.
-    refresh(tags={f"articles.article:{article.pk}"}, articles_moved={article.pk})
+    refresh(tags={pagecache.tag_for(article)}, articles_moved={article.pk})

@@ -1,26 +1,40 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core import signing
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
 
-from comments import selectors as comment_selectors
-from core import page_cache
-from core.cache_invalidation import comments_tag
+import pagecache
 from core.pagination import WindowCountPaginator
-from core.views import ArticleListPage, SlugObjectMixin, shown_on_cards
+from core.views import SlugObjectMixin
 
 from . import preview, search
 from .forms import SearchForm
+from .listings import shown_on_cards
 from .models import EDITING_ONLY_FIELDS, Article, RelatedLink, live_q
 from .rendering import finish_body, referenced_article_ids
 
 # A related link shows its target's title, address and topic, never its text.
 LINKED_ARTICLE_UNUSED = (*EDITING_ONLY_FIELDS, "body_html", "toc")
+
+#: Sections that apps above articles add to a published article's page: functions taking the
+#: request and the article and giving context for the template. Each declares to the page cache
+#: what it shows. Comments adds its thread and form this way (comments/apps.py), so articles
+#: never imports the apps built on it. Previews show none of them.
+PublishedPageSection = Callable[[HttpRequest, Article], dict]
+published_page_sections: list[PublishedPageSection] = []
+
+
+def add_published_page_section(section: PublishedPageSection) -> None:
+    """Add a section to every published article's page (call from an AppConfig.ready())."""
+    if section not in published_page_sections:
+        published_page_sections.append(section)
 
 
 class ArticleDetailView(SlugObjectMixin, DetailView):
@@ -84,16 +98,17 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
         )
         if not self.is_preview:
             # Comments belong to the published article; previews show none and take none.
-            context.update(comment_selectors.article_page_context(self.request, article))
+            for section in published_page_sections:
+                context.update(section(self.request, article))
             self.declare_cache_dependencies(context)
         return context
 
     def declare_cache_dependencies(self, context) -> None:
-        """Everything this page shows, for the page cache (core/page_cache.py)."""
+        """Everything this page shows, for the page cache (pagecache/)."""
         article: Article = self.object
         topics = [article.primary_topic, article.primary_topic.parent, *article.topics.all()]
         tags = list(article.tags.all())
-        page_cache.depends_on(
+        pagecache.depends_on(
             self.request,
             article,
             topics,
@@ -103,10 +118,9 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
             [link.to_article for link in article.all_related_links],
             [related.primary_topic for related in context["suggested_articles"]],
             context["suggested_articles"],
-            [f"articles.article:{pk}" for pk in referenced_article_ids(article.body_html)],
-            comments_tag(article.pk),
+            [pagecache.object_tag(Article, pk) for pk in referenced_article_ids(article.body_html)],
             # Suggested reading comes from the articles sharing its topics and tags.
-            [page_cache.collection("articles", scope) for scope in [*topics, *tags] if scope],
+            [pagecache.collection("articles", scope) for scope in [*topics, *tags] if scope],
         )
 
     @cached_property
@@ -149,14 +163,6 @@ class SharedPreviewView(ArticleDetailView):
         return response
 
 
-class TagDetailView(ArticleListPage):
-    template_name = "articles/tag_detail.html"
-    slug_model = Tag
-
-    def get_articles(self):
-        return Article.objects.live().filter(tags=self.object)
-
-
 class SearchView(ListView):
     template_name = "articles/search.html"
     context_object_name = "results"
@@ -175,13 +181,13 @@ class SearchView(ListView):
         for article in context["results"]:
             article.snippet = search.snippet_html(article, self.query)
         # Any edit can change what a search finds, so results depend on every article.
-        page_cache.depends_on(
+        pagecache.depends_on(
             self.request,
-            page_cache.every(Article),
-            page_cache.collection("articles"),
+            pagecache.every(Article),
+            pagecache.collection("articles"),
             shown_on_cards(context["results"]),
-            page_cache.collection("topics"),  # the filter's topic choices
-            page_cache.collection("authors"),  # and its author choices
+            pagecache.collection("topics"),  # the filter's topic choices
+            pagecache.collection("authors"),  # and its author choices
         )
         params = self.request.GET.copy()
         params.pop("page", None)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
-from core.cache import CACHE_UNREACHABLE
+from pagecache.backend import CACHE_UNREACHABLE
 
 from . import text
 from .models import BlockedTerm

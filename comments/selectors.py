@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pagecache
 from articles.models import Article
 
 from .models import Comment, Report
 
 HELD_SESSION_KEY = "comments_held"
+
+
+def thread_tag(article_id: int) -> str:
+    """The page-cache tag of one article's approved comments (its page shows them and their
+    count)."""
+    return pagecache.collection_of("comments", Article, article_id)
 
 
 @dataclass
@@ -74,6 +81,7 @@ def article_page_context(request, article: Article) -> dict:
     from .models import comments_open
 
     days = SiteSettings.for_request(request).comments_close_after_days
+    pagecache.depends_on(request, thread_tag(article.pk))
     return {
         "thread": approved_thread(article),
         "held_comments": held_for_reader(request, article),

@@ -13,12 +13,13 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+import pagecache
 from articles.models import Article
 from articles.workflow import record
-from core.cache_invalidation import comments_tag, refresh
 
 from . import guards, text
 from .models import Comment, CommentStatus, Report, ReportReason, ReportStatus
+from .selectors import thread_tag
 
 
 class Refused(Exception):
@@ -88,7 +89,7 @@ def moderate(*, comments, status: str, by: AbstractBaseUser) -> int:
     # (Only pages with approved comments change, but which were approved is gone after it.)
     article_ids = set(changing.values_list("article_id", flat=True))
     changed = changing.update(status=status, moderated_at=timezone.now(), moderated_by=by)
-    refresh(tags={comments_tag(article_id) for article_id in article_ids})
+    pagecache.invalidate(thread_tag(article_id) for article_id in article_ids)
     return changed
 
 

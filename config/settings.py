@@ -39,7 +39,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "core.apps.DossierAdminConfig",
+    "website.apps.DossierAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,11 +53,15 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    # Dossier's apps, from the floor up; each imports only those above it in this list
+    # (docs/architecture.md; the import-linter contract in pyproject.toml enforces it).
     "core",
+    "pagecache",
     "topics",
     "authors",
     "articles",
     "comments",
+    "website",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +76,7 @@ MIDDLEWARE = [
     # BREACH. https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.gzip
     "django.middleware.gzip.GZipMiddleware",
     # Before sessions, CSRF and auth: a cached page for an anonymous reader skips them all.
-    "core.page_cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,13 +135,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache, keeping its redis-py client between calls (core/cache.py).
-            "BACKEND": "core.cache.RedisCache",
+            # Django's RedisCache, keeping its redis-py client between calls (pagecache/backend.py).
+            "BACKEND": "pagecache.backend.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dossier"),
             # redis-py waits forever by default: a Redis that stops answering would hold every
             # worker until gunicorn kills it. Calls give up after a second instead, and the page
-            # cache renders pages afresh meanwhile (core/page_cache.py).
+            # cache renders pages afresh meanwhile (pagecache/).
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
@@ -222,7 +226,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # A reader's comment that fails the CSRF check is shown again with its text, not lost.
-CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "website.views.csrf_failure"
 # Content-Security-Policy (django-csp): everything from our own origin, no inline script or
 # style, no plugins, no framing. Images may come from https: (editors can embed them in bodies).
 CONTENT_SECURITY_POLICY = {
@@ -311,7 +315,7 @@ COMMENTS = {
     "MAX_BODY_LENGTH": 3000,
     "DUPLICATE_WINDOW_HOURS": 24,
 }
-# --- Page cache (core/page_cache.py) -----------------------------------------------------
+# --- Page cache (pagecache/) -----------------------------------------------------
 PAGE_CACHE = {
     "ENABLED": env_bool("PAGE_CACHE", default=True),
     # How long Django keeps a page at most; changes refresh it sooner (exact invalidation).
@@ -323,8 +327,8 @@ PAGE_CACHE = {
     # trip; freshness is still checked against the shared cache). 0 turns it off.
     "LOCAL_BYTES": int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 1024 * 1024))),
     # Told of every change: callables (tags=set, urls=set). With the nginx front, add
-    # core.page_cache.refresh_nginx_fronts; see docs/deployment.md.
-    "PURGERS": env_list("PAGE_CACHE_PURGERS", "core.page_cache.log_purge"),
+    # pagecache.purgers.refresh_nginx_fronts; see docs/deployment.md.
+    "PURGERS": env_list("PAGE_CACHE_PURGERS", "pagecache.purgers.log_purge"),
     # Base URLs of the nginx fronts refresh_nginx_fronts asks (e.g. http://10.0.0.5:80).
     "NGINX_FRONTS": env_list("NGINX_FRONTS", ""),
 }

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-# Each app owns its public URL prefixes (articles/ and tags/, authors/ and experts/, topics/;
-# comments/ adds the reader forms under articles/<slug>/ and comments/).
+# Each app owns its public URL prefixes: website the home page, feeds and sitemaps; articles
+# articles/, tags/, search/ and the pages listing articles (authors/, experts/, topics/);
+# comments the reader forms under articles/<slug>/ and comments/.
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("website.urls")),
     path("", include("articles.urls")),
-    path("", include("authors.urls")),
-    path("", include("topics.urls")),
+    path("", include("articles.author_urls")),
+    path("", include("articles.topic_urls")),
     path("", include("comments.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -29,7 +29,7 @@ def _fast_password_hasher(settings):
 @pytest.fixture(autouse=True)
 def _page_cache_off(settings):
     """Most tests change data and look again inside one transaction, where the cache's
-    invalidation (run on commit) never fires. tests/core/test_page_cache.py turns it on."""
+    invalidation (run on commit) never fires. tests/pagecache/test_store.py turns it on."""
     settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": False}
 
 
@@ -38,7 +38,7 @@ def _empty_cache():
     """Rate-limit counters and cached pages live in the cache; no test inherits another's."""
     from django.core.cache import cache
 
-    from core.page_cache import local_pages
+    from pagecache.store import local_pages
 
     cache.clear()
     local_pages.clear()

@@ -28,7 +28,6 @@ from taggit.models import Tag
 
 from articles.models import Article
 from authors.models import Author, Expert
-from core.sitemaps import SITEMAPS
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -38,6 +37,7 @@ from tests.factories import (
 )
 from tests.routes import public_route_names
 from topics.models import Topic
+from website.sitemaps import SITEMAPS
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ PATH_ROUTES = {
     "authors:feed": ("slug", "/authors/{}/feed/"),
     "authors:feed_atom": ("slug", "/authors/{}/feed/atom/"),
     "authors:expert_detail": ("slug", "/experts/{}/"),
-    "core:sitemap_section": ("section", "/sitemap-{}.xml"),
+    "website:sitemap_section": ("section", "/sitemap-{}.xml"),
     "comments:post": ("slug", "/articles/{}/comments/"),
     "comments:write": ("slug", "/articles/{}/comments/write/"),
     "comments:report_article": ("slug", "/articles/{}/report/"),
@@ -136,7 +136,7 @@ def query_urls(site: Site, value: str) -> list[str]:
         f"{search}?q=live&{value}=1",
     ]
     pages = [
-        reverse("core:home"),
+        reverse("website:home"),
         site.topic.get_absolute_url(),
         site.author.get_absolute_url(),
         site.expert.get_absolute_url(),
@@ -145,7 +145,7 @@ def query_urls(site: Site, value: str) -> list[str]:
     for page in pages:
         urls += [f"{page}?page={value}", f"{page}?{UNKNOWN_PARAMETER}={value}"]
     for section in SITEMAPS:
-        page = reverse("core:sitemap_section", kwargs={"section": section})
+        page = reverse("website:sitemap_section", kwargs={"section": section})
         urls += [f"{page}?p={value}", f"{page}?{UNKNOWN_PARAMETER}={value}"]
     write = reverse("comments:write", kwargs={"slug": site.article.slug})
     urls += [f"{write}?{UNKNOWN_PARAMETER}={value}"]
@@ -289,7 +289,7 @@ BAD_HOSTS = {
 def test_a_host_header_the_site_does_not_serve_gets_a_400(client, site, host):
     """Django refuses the Host; the 400 page must not ask for the page's address again (it
     did, for its canonical link and og:url, and the second refusal made it a 500)."""
-    urls = [reverse("core:home"), site.article.get_absolute_url(), reverse("core:feed")]
+    urls = [reverse("website:home"), site.article.get_absolute_url(), reverse("website:feed")]
     for url in urls:
         response = client.get(url, HTTP_HOST=host)
         assert response.status_code == 400, url

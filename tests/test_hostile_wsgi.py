@@ -192,15 +192,15 @@ def failures(front: Front, raw_path: str, raw_query: str = "", method: str = "GE
 
 def live_pages(site: Site) -> list[str]:
     return [
-        reverse("core:home"),
+        reverse("website:home"),
         site.article.get_absolute_url(),
         site.topic.get_absolute_url(),
         site.author.get_absolute_url(),
         site.expert.get_absolute_url(),
         reverse("articles:tag", kwargs={"slug": site.tag.slug}),
         reverse("articles:search"),
-        reverse("core:feed"),
-        reverse("core:sitemap"),
+        reverse("website:feed"),
+        reverse("website:sitemap"),
     ]
 
 

@@ -9,17 +9,19 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import resolve, reverse
 
 from articles import feeds
-from articles.views import ArticleDetailView, SearchView, SharedPreviewView, TagDetailView
-from authors.views import AuthorDetailView, AuthorListView, ExpertDetailView, ExpertListView
+from articles.listings import AuthorDetailView, ExpertDetailView, TagDetailView, TopicDetailView
+from articles.views import ArticleDetailView, SearchView, SharedPreviewView
+from authors.views import AuthorListView, ExpertListView
 from comments import views as comment_views
-from core.views import HomeView, robots_txt, sitemap_index
 from tests.factories import ArticleFactory, AuthorFactory, ExpertFactory, TopicFactory
 from tests.routes import public_route_names
-from topics.views import TopicDetailView, TopicListView
+from topics.views import TopicListView
+from website import feeds as site_feeds
+from website.views import HomeView, robots_txt, sitemap_index
 
 # name, kwargs, path, view class. Add a row for every new public URL (feeds, sitemap, search).
 ROUTES = [
-    ("core:home", {}, "/", HomeView),
+    ("website:home", {}, "/", HomeView),
     ("topics:list", {}, "/topics/", TopicListView),
     ("topics:detail", {"slug": "russia-iran"}, "/topics/russia-iran/", TopicDetailView),
     ("authors:list", {}, "/authors/", AuthorListView),
@@ -30,16 +32,16 @@ ROUTES = [
     ("articles:tag", {"slug": "sanctions"}, "/tags/sanctions/", TagDetailView),
     ("articles:preview", {"token": "eyJsIjoxfQ:1abc:x-y_z"}, "/preview/eyJsIjoxfQ:1abc:x-y_z/",
      SharedPreviewView),
-    ("core:robots", {}, "/robots.txt", robots_txt),
+    ("website:robots", {}, "/robots.txt", robots_txt),
     ("articles:search", {}, "/search/", SearchView),
-    ("core:feed", {}, "/feeds/articles/", feeds.SiteFeed),
-    ("core:feed_atom", {}, "/feeds/articles/atom/", feeds.SiteAtomFeed),
+    ("website:feed", {}, "/feeds/articles/", site_feeds.SiteFeed),
+    ("website:feed_atom", {}, "/feeds/articles/atom/", site_feeds.SiteAtomFeed),
     ("topics:feed", {"slug": "iran"}, "/topics/iran/feed/", feeds.TopicFeed),
     ("topics:feed_atom", {"slug": "iran"}, "/topics/iran/feed/atom/", feeds.TopicAtomFeed),
     ("authors:feed", {"slug": "sam"}, "/authors/sam/feed/", feeds.AuthorFeed),
     ("authors:feed_atom", {"slug": "sam"}, "/authors/sam/feed/atom/", feeds.AuthorAtomFeed),
-    ("core:sitemap", {}, "/sitemap.xml", sitemap_index),
-    ("core:sitemap_section", {"section": "articles"}, "/sitemap-articles.xml",
+    ("website:sitemap", {}, "/sitemap.xml", sitemap_index),
+    ("website:sitemap_section", {"section": "articles"}, "/sitemap-articles.xml",
      sitemap_views.sitemap),
     ("comments:post", {"slug": "an-article"}, "/articles/an-article/comments/",
      comment_views.post_comment),
@@ -59,7 +61,7 @@ def view_of(match):
         return func.view_class
     if isinstance(func, feeds.Feed):
         return type(func)
-    # page_cache.cached_as wraps Django's own sitemap views.
+    # pagecache.cached_as wraps Django's own sitemap views.
     return getattr(func, "page_cache_view", func)
 
 

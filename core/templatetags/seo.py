@@ -37,7 +37,7 @@ def organisation(request, site) -> dict:
     return {
         "@type": "Organization",
         "name": site.organisation_name or site.site_name,
-        "url": site.organisation_url or request.build_absolute_uri(reverse("core:home")),
+        "url": site.organisation_url or request.build_absolute_uri(reverse("website:home")),
         "logo": {"@type": "ImageObject", "url": logo_url(request, site)},
     }
 
@@ -45,7 +45,7 @@ def organisation(request, site) -> dict:
 @register.simple_tag(takes_context=True)
 def website_jsonld(context) -> SafeString:
     request = context["request"]
-    home = request.build_absolute_uri(reverse("core:home"))
+    home = request.build_absolute_uri(reverse("website:home"))
     search = request.build_absolute_uri(reverse("articles:search"))
     return _script(
         {
@@ -67,7 +67,7 @@ def website_jsonld(context) -> SafeString:
 @register.simple_tag(takes_context=True)
 def breadcrumbs_jsonld(context, crumbs) -> SafeString:
     request = context["request"]
-    items = [("Home", reverse("core:home")), *crumbs]
+    items = [("Home", reverse("website:home")), *crumbs]
     return _script(
         {
             "@context": "https://schema.org",

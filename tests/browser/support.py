@@ -13,8 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, WebError, expect
 
-from core.demo import content
 from tests.factories import TEST_PASSWORD
+from website.demo import content
 
 # --- console errors ----------------------------------------------------------------------------
 
@@ -72,7 +72,7 @@ def admin_message(page: Page):
 
 # One of each public page, on the demo content (the `demo_site` fixture).
 PUBLIC_PAGES = {
-    "home": lambda: reverse("core:home"),
+    "home": lambda: reverse("website:home"),
     "article": lambda: reverse("articles:detail", kwargs={"slug": content.PILLAR}),
     "topic": lambda: reverse("topics:detail", kwargs={"slug": content.MAIN_TOPIC}),
     "subtopic": lambda: reverse("topics:detail", kwargs={"slug": "energy-trade-corridors"}),

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from core.demo import content
 from tests.browser.support import PUBLIC_PAGES, axe_source, axe_violations, describe_violations
+from website.demo import content
 
 pytestmark = pytest.mark.browser
 

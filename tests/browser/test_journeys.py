@@ -22,7 +22,6 @@ from playwright.sync_api import Page, expect
 
 from articles.models import Article, Status
 from comments.models import Comment, CommentStatus
-from core.demo import content
 from tests.browser.support import admin_message, log_in
 from tests.factories import (
     ArticleFactory,
@@ -30,6 +29,7 @@ from tests.factories import (
     ExpertFactory,
     TopicFactory,
 )
+from website.demo import content
 
 pytestmark = pytest.mark.browser
 
@@ -320,7 +320,7 @@ def test_editor_reviews_shares_schedules_and_publishes_an_article(
         assert reader.goto(article_url).status == 404
     # ...and can from then on, without anyone doing anything more.
     with time_machine.travel(go_live + timedelta(seconds=1), tick=True):
-        reader.goto(reverse("core:home"))
+        reader.goto(reverse("website:home"))
         reader.get_by_role("link", name=TITLE).first.click()
         expect(reader).to_have_url(re.compile(re.escape(article_url) + "$"))
         check_article_page(reader, newsroom["linked"], preview=False)
@@ -333,7 +333,7 @@ def test_reader_goes_from_home_through_topic_article_author_and_search(demo_site
     pillar = Article.objects.get(slug=content.PILLAR)
     corridor = Article.objects.get(slug="north-south-corridor-sanctions")
 
-    page.goto(reverse("core:home"))
+    page.goto(reverse("website:home"))
     page.locator(".home-topics").get_by_role("link", name="Russia–Iran Relations").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Russia–Iran Relations")
 

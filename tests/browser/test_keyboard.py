@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from core.demo import content
+from website.demo import content
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from core.demo import content
 from tests.browser.support import PUBLIC_PAGES
+from website.demo import content
 
 pytestmark = pytest.mark.browser
 

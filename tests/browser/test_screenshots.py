@@ -11,7 +11,7 @@ import struct
 import pytest
 from django.urls import reverse
 
-from core.demo import content
+from website.demo import content
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def test_article_page_screenshot(name, viewport, demo_site, page, screenshots_di
 )
 def test_home_page_screenshot(name, viewport, demo_site, page, screenshots_dir):
     page.set_viewport_size(viewport)
-    page.goto(reverse("core:home"))
+    page.goto(reverse("website:home"))
     assert sideways_overflow(page) == 0
 
     path = screenshots_dir / f"home-{name}.png"

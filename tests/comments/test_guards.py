@@ -11,7 +11,7 @@ from django.core import signing
 
 from comments import guards
 from comments.guards import FormTiming
-from core.cache import RedisCache
+from pagecache.backend import RedisCache
 from tests.conftest import FROZEN_NOW
 from tests.factories import BlockedTermFactory
 

@@ -32,7 +32,7 @@ def test_editing_site_settings_in_the_admin_renames_the_site_everywhere(admin_cl
 
     home = client.get("/").content.decode()
     page = client.get(article.get_absolute_url()).content.decode()
-    feed = client.get(reverse("core:feed")).content.decode()
+    feed = client.get(reverse("website:feed")).content.decode()
 
     assert "Caspian Desk" in home and "The region, explained" in home
     assert f"<title>{article.title} — Caspian Desk</title>" in page

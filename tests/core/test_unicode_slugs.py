@@ -20,8 +20,6 @@ from taggit.models import Tag
 from articles.models import Article
 from authors.models import Author, Expert
 from core.models import SlugHistory
-from tests.core import test_wsgi
-from tests.core.test_sitemaps import sitemap_problems
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -30,7 +28,9 @@ from tests.factories import (
     TopicFactory,
 )
 from tests.html import parse
+from tests.pagecache import test_wsgi
 from tests.test_hostile_input import PATH_ROUTES, check
+from tests.website.test_sitemaps import sitemap_problems
 from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
@@ -315,7 +315,7 @@ def test_list_pages_give_their_encoded_address_as_canonical(client, site, kind):
 
 @pytest.mark.parametrize("section", ["articles", "topics", "authors", "experts"])
 def test_sitemap_locations_are_percent_encoded_uris(client, site, section):
-    content = client.get(reverse("core:sitemap_section", kwargs={"section": section})).content
+    content = client.get(reverse("website:sitemap_section", kwargs={"section": section})).content
 
     assert sitemap_problems(content) == []
     objects = {
@@ -370,7 +370,7 @@ def test_feeds_give_encoded_links_and_ids(client, site, owner, kind):
 
 
 def test_the_site_feed_gives_encoded_links(client, site):
-    addresses = feed_addresses(client.get(reverse("core:feed")).content)
+    addresses = feed_addresses(client.get(reverse("website:feed")).content)
 
     assert BASE + site["article"].get_absolute_url() in addresses["links"]
     assert all(url.isascii() for urls in addresses.values() for url in urls)
@@ -378,7 +378,7 @@ def test_the_site_feed_gives_encoded_links(client, site):
 
 # --- page cache --------------------------------------------------------------------------
 
-# The WSGI front and the Django handler behind it, as tests/core/test_wsgi.py sets them up.
+# The WSGI front and the Django handler behind it, as tests/pagecache/test_wsgi.py sets them up.
 front, django_app, Answer = test_wsgi.front, test_wsgi.django_app, test_wsgi.Answer
 
 

@@ -1,14 +1,14 @@
 """PageCacheApp: answers page-cache hits in front of Django's request handling.
 
 A hit needs the request's address, its cookies and one read of the change counter
-(core/page_cache.py). Going through Django's handler and middleware for it cost more than all
+(pagecache/store.py). Going through Django's handler and middleware for it cost more than all
 of that: on the benchmark machine a cached article served about 0.71 times what a bare Django
 view returning fixed bytes serves; answered here, 0.86 to 0.93 times. Misses, and every request
 the page cache does not serve (sessions, POSTs, static files), go to Django unchanged.
 
 The request object is Django's own WSGIRequest, so the page's key, the host check and the
 cookie rules are exactly the middleware's. What a stored page needs from middleware on the way
-out (security headers) was stored with it (page_cache.store_headers()).
+out (security headers) was stored with it (store.store_headers()).
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 
-from core import page_cache, request_id
-from core.cache import CACHE_UNREACHABLE
+from core import request_id
+from pagecache import store
+from pagecache.backend import CACHE_UNREACHABLE
+from pagecache.middleware import PageCacheMiddleware
 
 logger = logging.getLogger("dossier.page_cache")
 
@@ -58,14 +60,14 @@ class PageCacheApp:
         # it is given: on the environ handed on to Django, a path outside Latin-1 then fails to
         # decode a second time (a 500 for any Cyrillic or Persian URL). It gets a copy.
         request = WSGIRequest(dict(environ))
-        if not page_cache.is_cacheable_request(request):
+        if not store.is_cacheable_request(request):
             return None
         try:
-            key = page_cache.page_key(request)
+            key = store.page_key(request)
         except DisallowedHost:
             return None  # Django answers it with its 400
         try:
-            page = page_cache.PageCacheMiddleware.fresh_page(key, time.time())
+            page = PageCacheMiddleware.fresh_page(key, time.time())
         except CACHE_UNREACHABLE:
             return None  # Django renders the page; the middleware logs that the cache is down
         except Exception:
@@ -73,6 +75,6 @@ class PageCacheApp:
             logger.exception("page cache lookup failed; the request goes to Django")
             return None
         if page is None:
-            environ[page_cache.LOOKED_UP] = True
+            environ[store.LOOKED_UP] = True
             return None
-        return page_cache.reply(request, page, time.time())
+        return store.reply(request, page, time.time())

@@ -1,10 +1,10 @@
-"""core/cache.py: Django's Redis cache, keeping its client between calls."""
+"""pagecache/backend.py: Django's Redis cache, keeping its client between calls."""
 
 import os
 
 import pytest
 
-from core.cache import RedisCache
+from pagecache.backend import RedisCache
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL), as CI and production have"

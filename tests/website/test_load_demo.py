@@ -12,10 +12,10 @@ from articles.models import Article, Byline, ExpertQuote, RelatedLink, Status, T
 from articles.rendering import callout_kinds
 from authors.models import Author, AuthorLink, Expert
 from comments.models import Comment
-from core.demo import content
 from core.models import SlugHistory
 from tests.factories import ArticleFactory, AuthorFactory
 from topics.models import Topic
+from website.demo import content
 
 # The demo's publish dates run from September to early November 2026; pin "now" after them.
 DEMO_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

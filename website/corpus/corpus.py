@@ -40,6 +40,7 @@ from django.db.models import ProtectedError
 from django.utils.text import slugify
 from taggit.models import Tag
 
+import pagecache
 from articles.models import (
     Article,
     Byline,
@@ -51,8 +52,8 @@ from articles.models import (
 )
 from articles.rendering import reading_minutes
 from authors.models import Author, Expert
-from core import page_cache
 from core.models import SlugHistory
+from pagecache import schedule
 from topics.models import Topic
 
 from . import prose
@@ -569,7 +570,7 @@ def _delete_articles(pks: list[int]) -> int:
     """Delete these articles, in chunks.
 
     Not through the ORM: it would send signals for every article and every byline, tag and
-    quote, and the page cache's receivers (core/cache_invalidation.py) read and refresh each
+    quote, and the page cache's receivers (website/cache_rules.py) read and refresh each
     article's lists one at a time, hundreds of thousands of queries for a 100,000-article
     corpus. The rows the corpus wrote itself are deleted with plain DELETEs, and the page cache
     is refreshed once at the end (_refresh_cached_pages). An article that anything else points
@@ -634,8 +635,8 @@ def _refresh_cached_pages() -> None:
     corpus: refresh every cached page, as a change of site settings does (a corpus changes
     nearly every list anyway), and forget the next scheduled change, which new scheduled and
     expiring articles may bring forward."""
-    page_cache.invalidate(page_cache.SITE_TAG)
-    page_cache.forget_next_scheduled_change()
+    pagecache.invalidate(pagecache.SITE_TAG)
+    schedule.forget_next_scheduled_change()
 
 
 def _create_batch(context: _Context, indices: range) -> list[int]:

@@ -1,4 +1,4 @@
-"""`manage.py seed_bench` and core/bench: a reproducible, truthful benchmark corpus."""
+"""`manage.py seed_bench` and website/corpus: a reproducible, truthful benchmark corpus."""
 
 from __future__ import annotations
 
@@ -30,11 +30,11 @@ from articles.models import (
 from articles.rendering import render_body
 from authors.models import Author, Expert
 from comments.models import Comment
-from core.bench import corpus, prose
-from core.bench.corpus import BENCH_PREFIX, bench_articles, corpus_size
-from core.demo import content
 from tests.factories import ArticleFactory, BylineFactory, CommentFactory, TopicFactory
 from topics.models import Topic
+from website.corpus import corpus, prose
+from website.corpus.corpus import BENCH_PREFIX, bench_articles, corpus_size
+from website.demo import content
 
 # After the corpus's fixed anchor date (2026-11-01) and before its scheduled articles (2036).
 BENCH_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -301,7 +301,7 @@ def test_building_refreshes_every_cached_page_and_a_rerun_refreshes_none(
     build(articles=20, **SMALL)
     article = bench_articles().live().first()
     urls = [
-        reverse("core:home"),
+        reverse("website:home"),
         article.get_absolute_url(),
         article.primary_topic.get_absolute_url(),
     ]

@@ -20,7 +20,6 @@ from django.urls import resolve, reverse
 
 from articles.models import Article, Status
 from authors.models import Author, Expert
-from core.sitemaps import SITEMAPS
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -33,6 +32,7 @@ from tests.factories import (
 )
 from tests.routes import public_route_names
 from topics.models import Topic
+from website.sitemaps import SITEMAPS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -122,7 +122,7 @@ def site() -> Site:
 def public_urls(site: Site) -> list[str]:
     """Every public page of `site` an anonymous reader can reach. Extend it with new pages."""
     return [
-        reverse("core:home"),
+        reverse("website:home"),
         reverse("topics:list"),
         site.topic.get_absolute_url(),
         site.subtopic.get_absolute_url(),
@@ -132,19 +132,19 @@ def public_urls(site: Site) -> list[str]:
         site.expert.get_absolute_url(),
         *(reverse("articles:tag", kwargs={"slug": tag.slug}) for tag in site.live.tags.all()),
         site.live.get_absolute_url(),
-        reverse("core:robots"),
+        reverse("website:robots"),
         # Searches that match every hidden article's title, standfirst and slug.
         reverse("articles:search") + "?q=LEAK",
         reverse("articles:search") + "?q=xyz",
         reverse("articles:search") + f"?q=Standfirst&topic={site.topic.pk}",
-        reverse("core:feed"),
-        reverse("core:feed_atom"),
+        reverse("website:feed"),
+        reverse("website:feed_atom"),
         reverse("topics:feed", kwargs={"slug": site.topic.slug}),
         reverse("topics:feed_atom", kwargs={"slug": site.subtopic.slug}),
         reverse("authors:feed", kwargs={"slug": site.author.slug}),
         reverse("authors:feed_atom", kwargs={"slug": site.author.slug}),
-        reverse("core:sitemap"),
-        *(reverse("core:sitemap_section", kwargs={"section": name}) for name in SITEMAPS),
+        reverse("website:sitemap"),
+        *(reverse("website:sitemap_section", kwargs={"section": name}) for name in SITEMAPS),
         reverse("comments:write", kwargs={"slug": site.live.slug}),
         reverse("comments:report_article", kwargs={"slug": site.live.slug}),
         *(
@@ -189,7 +189,7 @@ def test_no_public_page_shows_an_article_that_is_not_live(reader, site):
 def test_the_live_article_is_shown_where_the_hidden_ones_would_be(client, site):
     """The control: the pages above really list the shared topic, author, tags and expert."""
     listing_pages = [
-        reverse("core:home"),
+        reverse("website:home"),
         site.topic.get_absolute_url(),
         site.subtopic.get_absolute_url(),
         site.author.get_absolute_url(),

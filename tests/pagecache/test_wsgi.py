@@ -12,9 +12,10 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client, RequestFactory
 
 from articles.models import Article
-from core import page_cache
-from core.cache import RedisCache
-from core.wsgi import PageCacheApp
+from pagecache import store
+from pagecache.backend import RedisCache
+from pagecache.middleware import PageCacheMiddleware
+from pagecache.wsgi import PageCacheApp
 from tests.factories import ArticleFactory
 from tests.wsgi import keep_test_transaction
 
@@ -124,7 +125,7 @@ def test_a_change_sends_the_next_request_to_django(
     url = article.get_absolute_url()
     Answer(front, path=url)
     with django_capture_on_commit_callbacks(execute=True):
-        Article.objects.get(pk=article.pk).save()  # cache_invalidation moves its tag on commit
+        Article.objects.get(pk=article.pk).save()  # cache_rules moves its tag on commit
 
     again = Answer(front, path=url)
 
@@ -134,9 +135,9 @@ def test_a_change_sends_the_next_request_to_django(
 
 def test_a_miss_asks_the_cache_once(front, article, monkeypatch):
     lookups = []
-    real = page_cache.PageCacheMiddleware.fresh_page
+    real = PageCacheMiddleware.fresh_page
     monkeypatch.setattr(
-        page_cache.PageCacheMiddleware,
+        PageCacheMiddleware,
         "fresh_page",
         staticmethod(lambda key, now: lookups.append(key) or real(key, now)),
     )
@@ -207,7 +208,7 @@ def test_an_unknown_host_gets_djangos_400(front, django_app, article):
 
 
 def test_a_failed_lookup_leaves_the_request_to_django(front, django_app, article, monkeypatch):
-    real = page_cache.PageCacheMiddleware.fresh_page
+    real = PageCacheMiddleware.fresh_page
     calls = []
 
     def fails_once(key, now):  # the cache drops the front's connection, then answers again
@@ -216,7 +217,7 @@ def test_a_failed_lookup_leaves_the_request_to_django(front, django_app, article
             raise ConnectionError("connection reset by peer")
         return real(key, now)
 
-    monkeypatch.setattr(page_cache.PageCacheMiddleware, "fresh_page", staticmethod(fails_once))
+    monkeypatch.setattr(PageCacheMiddleware, "fresh_page", staticmethod(fails_once))
 
     answer = Answer(front, path=article.get_absolute_url())
 
@@ -229,7 +230,7 @@ def test_with_redis_unreachable_every_request_is_rendered_by_django(
     front, django_app, article, monkeypatch, caplog
 ):
     down = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
-    monkeypatch.setattr(page_cache, "cache", down)
+    monkeypatch.setattr(store, "cache", down)
     url = article.get_absolute_url()
 
     answers = [Answer(front, path=url) for _ in range(2)]
@@ -240,7 +241,7 @@ def test_with_redis_unreachable_every_request_is_rendered_by_django(
 
 
 def test_static_files_are_not_looked_up(front, django_app, monkeypatch, settings):
-    monkeypatch.setattr(page_cache.PageCacheMiddleware, "fresh_page", None)  # would fail
+    monkeypatch.setattr(PageCacheMiddleware, "fresh_page", None)  # would fail
 
     Answer(front, path=settings.STATIC_URL + "css/site.css")
 

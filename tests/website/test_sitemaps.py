@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-import core.sitemaps
+import website.sitemaps
 from articles.models import Status
 from tests.factories import (
     FIXED_PUBLISH_AT,
@@ -444,7 +444,7 @@ def test_every_sitemap_address_answers_200(client):
 
 @pytest.fixture
 def two_per_page(monkeypatch):
-    monkeypatch.setattr(core.sitemaps.ArticleSitemap, "limit", 2)
+    monkeypatch.setattr(website.sitemaps.ArticleSitemap, "limit", 2)
 
 
 @pytest.mark.usefixtures("two_per_page")

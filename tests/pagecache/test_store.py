@@ -19,9 +19,9 @@ from articles import workflow
 from articles.models import Status
 from comments import services as comment_services
 from comments.models import CommentStatus
-from core import page_cache
-from core.cache import RedisCache
 from core.models import SiteSettings
+from pagecache import purgers, store
+from pagecache.backend import RedisCache
 from tests.conftest import FROZEN_NOW
 from tests.factories import (
     EDITORS,
@@ -131,9 +131,9 @@ def test_readers_who_accept_gzip_get_the_copy_compressed_when_stored(site, monke
     url = site["first"].get_absolute_url()
     plain = get(url).content  # stored
     compressions = []
-    real_compress = page_cache.compress_string
+    real_compress = store.compress_string
     monkeypatch.setattr(
-        page_cache, "compress_string", lambda s: compressions.append(s) or real_compress(s)
+        store, "compress_string", lambda s: compressions.append(s) or real_compress(s)
     )
 
     response = get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
@@ -173,7 +173,7 @@ def unreachable_redis(monkeypatch):
     """The page cache talking to a Redis that refuses connections (nothing listens on port 1):
     the errors are redis-py's own."""
     down = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
-    monkeypatch.setattr(page_cache, "cache", down)
+    monkeypatch.setattr(store, "cache", down)
     return down
 
 
@@ -210,7 +210,7 @@ def test_a_page_the_cache_cannot_store_is_still_answered(site, monkeypatch):
     def refuse(*args, **kwargs):
         raise redis.exceptions.TimeoutError("Timeout writing to socket")
 
-    monkeypatch.setattr(page_cache.cache, "set", refuse)
+    monkeypatch.setattr(store.cache, "set", refuse)
 
     response = get(site["first"].get_absolute_url())
 
@@ -245,7 +245,7 @@ def test_shared_preview_links_are_never_stored():
     from articles import preview
 
     draft = article_in(Status.DRAFT, slug="draft")
-    link = preview.share_preview(article=draft, by=UserFactory(), days=3)
+    link = preview.share_preview(article=draft, by=role_user(EDITORS), days=3)
     url = reverse("articles:preview", kwargs={"token": preview.make_token(link)})
 
     assert "X-Page-Cache" not in get(url)
@@ -292,7 +292,7 @@ def test_the_comment_form_on_a_cached_page_still_passes_the_csrf_check(site, set
 
 def pages(site) -> dict[str, str]:
     return {
-        "home": reverse("core:home"),
+        "home": reverse("website:home"),
         "first": site["first"].get_absolute_url(),
         "second": site["second"].get_absolute_url(),
         "ice": site["ice"].get_absolute_url(),
@@ -303,10 +303,10 @@ def pages(site) -> dict[str, str]:
         "expert": site["expert"].get_absolute_url(),
         "tag-arms": reverse("articles:tag", kwargs={"slug": "arms"}),
         "tag-shipping": reverse("articles:tag", kwargs={"slug": "shipping"}),
-        "feed": reverse("core:feed"),
+        "feed": reverse("website:feed"),
         "iran-feed": reverse("topics:feed", kwargs={"slug": "iran"}),
         "arctic-feed": reverse("topics:feed", kwargs={"slug": "arctic"}),
-        "sitemap": reverse("core:sitemap_section", kwargs={"section": "articles"}),
+        "sitemap": reverse("website:sitemap_section", kwargs={"section": "articles"}),
         "topics": reverse("topics:list"),
         "authors": reverse("authors:list"),
     }
@@ -344,7 +344,7 @@ def test_publishing_an_article_refreshes_its_lists_and_not_the_other_cluster(sit
 
     assert {"home", "iran", "sara", "tag-arms", "feed", "iran-feed", "sitemap"} <= changed
     assert {"ice", "arctic", "tomas", "tag-shipping", "arctic-feed"}.isdisjoint(changed)
-    assert "Fresh" in get(reverse("core:home")).content.decode()
+    assert "Fresh" in get(reverse("website:home")).content.decode()
 
 
 def test_unpublishing_removes_the_article_from_every_cached_list(site, commit):
@@ -356,7 +356,7 @@ def test_unpublishing_removes_the_article_from_every_cached_list(site, commit):
     assert {"home", "second", "iran", "sara", "tag-arms", "feed", "sitemap"} <= changed
     assert "ice" not in changed and "arctic" not in changed
     assert get(pages(site)["second"]).status_code == 404
-    assert "Oil" not in get(reverse("core:home")).content.decode()
+    assert "Oil" not in get(reverse("website:home")).content.decode()
 
 
 def test_moving_an_article_to_the_trash_removes_it(site, commit):
@@ -364,7 +364,7 @@ def test_moving_an_article_to_the_trash_removes_it(site, commit):
                                              by=role_user(EDITORS)))  # fmt: skip
 
     assert {"home", "iran", "feed"} <= changed and "arctic" not in changed
-    assert "Oil" not in get(reverse("core:home")).content.decode()
+    assert "Oil" not in get(reverse("website:home")).content.decode()
 
 
 def test_approving_a_comment_refreshes_only_its_article(site, commit):
@@ -440,7 +440,7 @@ def test_changing_the_site_settings_refreshes_every_page(site, commit):
 
 def test_purgers_hear_the_changed_tags_and_their_stored_urls(site, commit, settings):
     heard = []
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "PURGERS": ["tests.core.test_page_cache.spy"]}
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "PURGERS": ["tests.pagecache.test_store.spy"]}
     spy.calls = heard
     warm(pages(site)["first"], pages(site)["ice"])
 
@@ -480,7 +480,7 @@ def test_the_nginx_refresher_fetches_both_copies_of_each_page_from_each_front(mo
 
     monkeypatch.setattr("urllib.request.urlopen", urlopen)
 
-    page_cache._refresh(["http://10.0.0.5", "http://10.0.0.6/"], ["https://news.example/a/?p=2"])
+    purgers._refresh(["http://10.0.0.5", "http://10.0.0.6/"], ["https://news.example/a/?p=2"])
 
     assert sorted(asked) == sorted(
         (f"{front}/a/?p=2", "news.example", encoding, "1")
@@ -490,15 +490,15 @@ def test_the_nginx_refresher_fetches_both_copies_of_each_page_from_each_front(mo
 
 
 def test_a_page_built_while_its_data_changed_is_not_stored(site, monkeypatch):
-    real = page_cache.versions
+    real = store.versions
 
     def moved_on(tags):  # as if an editor saved while the page was rendering
         return {tag: 10**20 for tag in real(tags)}
 
-    monkeypatch.setattr(page_cache, "versions", moved_on)
+    monkeypatch.setattr(store, "versions", moved_on)
     url = site["first"].get_absolute_url()
     get(url)
-    monkeypatch.setattr(page_cache, "versions", real)
+    monkeypatch.setattr(store, "versions", real)
 
     assert get(url)["X-Page-Cache"] == "miss"
 
@@ -506,12 +506,12 @@ def test_a_page_built_while_its_data_changed_is_not_stored(site, monkeypatch):
 def test_a_page_whose_version_the_cache_lost_is_rebuilt(site):
     url = site["first"].get_absolute_url()
     warm(url)
-    (copy,) = page_cache.local_pages._pages.values()
+    (copy,) = store.local_pages._pages.values()
     page = copy.page
 
     # Evicted from Redis; then a change elsewhere, so the copy's versions are looked at again.
-    cache.delete_many([page_cache.VERSION_PREFIX + tag for tag in page.tags])
-    page_cache.bump({"elsewhere"})
+    cache.delete_many([store.VERSION_PREFIX + tag for tag in page.tags])
+    store.bump({"elsewhere"})
 
     assert state(url) == "miss"
     assert state(url) == "hit"
@@ -534,7 +534,7 @@ def test_a_change_elsewhere_leaves_the_page_a_hit_after_checking_its_versions(si
     url = site["first"].get_absolute_url()
     warm(url)
 
-    page_cache.bump({"list:articles:topic:999"})
+    store.bump({"list:articles:topic:999"})
 
     assert state(url) == "hit"
 
@@ -569,7 +569,7 @@ def test_a_hit_from_this_process_never_reads_the_page_from_the_shared_cache(site
     real_get = cache.get
 
     def counting_get(key, *args, **kwargs):
-        if key.startswith(page_cache.PAGE_PREFIX):
+        if key.startswith(store.PAGE_PREFIX):
             page_reads.append(key)
         return real_get(key, *args, **kwargs)
 
@@ -582,17 +582,17 @@ def test_a_hit_from_this_process_never_reads_the_page_from_the_shared_cache(site
 def test_another_process_serves_the_page_from_the_shared_cache(site):
     url = site["first"].get_absolute_url()
     warm(url)
-    page_cache.local_pages.clear()  # as a second gunicorn worker, which has not seen it
+    store.local_pages.clear()  # as a second gunicorn worker, which has not seen it
 
     assert state(url) == "hit"
 
 
 def test_the_copies_in_this_process_stay_within_their_byte_budget(settings):
     settings.PAGE_CACHE = {**settings.PAGE_CACHE, "LOCAL_BYTES": 250}
-    local = page_cache.LocalPages()
+    local = store.LocalPages()
 
-    def page(size: int) -> page_cache.StoredPage:
-        return page_cache.StoredPage(b"x" * size, {}, {}, stored_at=0, expires_at=1)
+    def page(size: int) -> store.StoredPage:
+        return store.StoredPage(b"x" * size, {}, {}, stored_at=0, expires_at=1)
 
     local.put("a", page(100))
     local.put("b", page(100))
@@ -606,24 +606,24 @@ def test_the_copies_in_this_process_stay_within_their_byte_budget(settings):
 def test_pages_are_stored_after_the_counter_is_lost_over_older_versions(site):
     url = site["first"].get_absolute_url()
     warm(url)
-    (copy,) = page_cache.local_pages._pages.values()
+    (copy,) = store.local_pages._pages.values()
     page = copy.page
     older = int((FROZEN_NOW - timedelta(days=1)).timestamp() * 10**9)
     # Versions from the clock (as before the counter) and no counter, as after an upgrade.
-    cache.set_many({page_cache.VERSION_PREFIX + tag: older for tag in page.tags}, timeout=None)
-    cache.delete(page_cache.CLOCK_KEY)
+    cache.set_many({store.VERSION_PREFIX + tag: older for tag in page.tags}, timeout=None)
+    cache.delete(store.CLOCK_KEY)
 
     assert state(url) == "miss"
     assert state(url) == "hit"
 
 
 def test_versions_only_grow_even_when_the_counter_is_lost(clock):
-    first = page_cache.next_version()
-    second = page_cache.next_version()
-    cache.delete(page_cache.CLOCK_KEY)
+    first = store.next_version()
+    second = store.next_version()
+    cache.delete(store.CLOCK_KEY)
     clock.shift(timedelta(seconds=1))
 
-    assert first < second < page_cache.next_version()
+    assert first < second < store.next_version()
 
 
 # --- the clock ---------------------------------------------------------------------------
@@ -632,7 +632,7 @@ def test_versions_only_grow_even_when_the_counter_is_lost(clock):
 def test_a_scheduled_article_appears_on_cached_pages_the_second_it_goes_live(site, clock):
     ArticleFactory(title="Timed piece", slug="timed", primary_topic=site["iran"],
                    publish_at=FROZEN_NOW + timedelta(seconds=90))  # fmt: skip
-    home = reverse("core:home")
+    home = reverse("website:home")
     warm(home)
     assert "Timed piece" not in get(home).content.decode()
     assert "s-maxage=90" in get(home)["Cache-Control"]

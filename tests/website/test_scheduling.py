@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from articles import workflow
 from articles.models import Article, Status
-from tests.core.test_public_visibility import Site, public_urls
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -27,6 +26,7 @@ from tests.factories import (
     superuser,
 )
 from tests.html import parse
+from tests.website.test_public_visibility import Site, public_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def pages_that_list_it(site: Site) -> list[str]:
     """Where the timed article belongs while it is live (the directories of topics and
     authors list no articles)."""
     return [
-        reverse("core:home"),
+        reverse("website:home"),
         site.topic.get_absolute_url(),
         site.subtopic.get_absolute_url(),
         site.author.get_absolute_url(),

@@ -1,4 +1,4 @@
-"""`manage.py seed_bench`: build a large synthetic corpus for benchmarks (see core/bench/).
+"""`manage.py seed_bench`: build a large synthetic corpus for benchmarks (see website/corpus/).
 
 Idempotent and reproducible: the same arguments leave the same corpus, a second run adds
 nothing, and content outside the benchmark (slugs not starting with "bench-") is never touched.
@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.bench.corpus import MAX_ARTICLES, CorpusError, build_corpus
+from website.corpus.corpus import MAX_ARTICLES, CorpusError, build_corpus
 
 DEFAULT_SEED = 20261125
 

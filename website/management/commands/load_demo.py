@@ -1,4 +1,4 @@
-"""`manage.py load_demo`: load (or refresh) the demo content in core/demo.
+"""`manage.py load_demo`: load (or refresh) the demo content in website/demo.
 
 Idempotent: objects are matched by slug and updated in place; the bylines, quotes, curated
 related links, tags and further topics of demo articles (and the links of demo authors) are
@@ -15,8 +15,8 @@ from django.db import transaction
 from articles.models import Article, Byline, ExpertQuote, RelatedLink, Status
 from authors.models import Author, AuthorLink, Expert
 from comments.models import Comment, CommentStatus
-from core.demo import content
 from topics.models import Topic
+from website.demo import content
 
 
 class Command(BaseCommand):

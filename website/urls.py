@@ -1,21 +1,21 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from articles import feeds
+import pagecache
 from articles.models import Article
 from authors.models import Author, Expert
 from topics.models import Topic
 
-from . import page_cache, views
+from . import feeds, views
 from .sitemaps import SITEMAPS
 
 # A sitemap lists every live page with its last change: any edit of those may change it.
-sitemap_cached = page_cache.cached_as(
-    [page_cache.every(model) for model in (Article, Topic, Author, Expert)],
-    [page_cache.collection(name) for name in ("articles", "topics", "authors", "experts")],
+sitemap_cached = pagecache.cached_as(
+    [pagecache.every(model) for model in (Article, Topic, Author, Expert)],
+    [pagecache.collection(name) for name in ("articles", "topics", "authors", "experts")],
 )
 
-app_name = "core"
+app_name = "website"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

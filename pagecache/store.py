@@ -1,31 +1,5 @@
-"""The page cache: whole public pages for anonymous readers, invalidated exactly.
-
-How it works
-------------
-* A view says what its page shows by calling ``depends_on(request, ...)`` with the objects it
-  rendered and the lists it drew them from (``collection(...)``). Only pages that do so are
-  stored, so a new view is uncached until it declares what it shows.
-* Each dependency is a *tag* (``"articles.article:12"``, ``"list:articles:topic:3"``). A tag has
-  a version: a number drawn from a counter in the cache at its last change. A stored page keeps
-  the versions of its tags; when any has moved on, the page is stale and is rebuilt on the next
-  request. Each process also keeps the pages it served last (LocalPages), checked the same way.
-* ``invalidate(...)`` moves tags on when the data behind them changes. core/cache_invalidation.py
-  says which change moves which tags; it runs after the transaction commits.
-* Scheduled go-live and expiry happen by the clock, with no save to hook into. Every page is
-  therefore stored only until the next scheduled change of any article, and no longer.
-* Requests with a session or a messages cookie (staff, a reader who has just commented) are
-  never served from the cache nor stored: their pages differ from everyone else's. Responses
-  marked private or no-store (previews) and responses that set a cookie are never stored.
-* A hit is answered by PageCacheApp (core/wsgi.py), which wraps the WSGI application, before
-  Django's request handling and middleware run: on the benchmark machine that took a cached
-  article from 0.71 to 0.86-0.93 times a bare Django view. PageCacheMiddleware stores pages,
-  and answers hits itself where the WSGI layer is not in front (the test client).
-* Purgers (settings.PAGE_CACHE["PURGERS"]) are told which tags moved and which stored URLs they
-  covered, so a CDN or the nginx front (deploy/nginx) can drop or refresh those URLs too.
-
-The cache is Django's: Redis when REDIS_URL is set (shared by every app server), local memory
-otherwise.
-"""
+"""Storing and serving pages: versions of tags, stored pages, this process's copies, and the
+headers a hit is answered with. See the package docstring for how the page cache works."""
 
 from __future__ import annotations
 
@@ -38,19 +12,18 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.middleware.security import SecurityMiddleware
-from django.utils import timezone
 from django.utils.http import http_date, parse_etags
-from django.utils.module_loading import import_string
 from django.utils.text import compress_string
 
-from core.cache import CACHE_UNREACHABLE
+from pagecache.conf import config
+from pagecache.purgers import purgers
+from pagecache.tags import tags_of
 
 logger = logging.getLogger("dossier.page_cache")
 
@@ -58,11 +31,8 @@ VERSION_PREFIX = "pc:v:"
 # Pages stored before they held the security headers (see store_headers()) are not read.
 PAGE_PREFIX = "pc:page:2:"
 URLS_PREFIX = "pc:urls:"
-NEXT_CHANGE_KEY = "pc:next-change"
 CLOCK_KEY = "pc:clock"
-NGINX_VARIANTS = ("gzip", "identity")  # what deploy/nginx/dossier.conf passes on, normalised
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
-SITE_TAG = "site"
 #: Headers stored with a page. Per-request ones (cookies, Vary on the session) are not.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy",
                   "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
@@ -72,71 +42,9 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy",
 LOOKED_UP = "dossier.page_cache.looked_up"
 
 
-def config(name: str):
-    return settings.PAGE_CACHE[name]
-
-
-# --- tags ----------------------------------------------------------------------------------
-
-
-def tag_for(obj: models.Model) -> str:
-    """The tag of one object: every page that shows it depends on it."""
-    return f"{obj._meta.label_lower}:{obj.pk}"
-
-
-def every(model: type[models.Model]) -> str:
-    """Moves on whenever any object of `model` changes (sitemaps, search)."""
-    return f"all:{model._meta.label_lower}"
-
-
-def collection(name: str, scope: models.Model | None = None) -> str:
-    """Which objects a list holds: "list:articles" (all live articles), or a scoped list such
-    as collection("articles", topic) for the articles of one topic. Moves on when an object
-    joins or leaves the list, or its place in it changes."""
-    if scope is None:
-        return f"list:{name}"
-    return f"list:{name}:{scope._meta.model_name}:{scope.pk}"
-
-
-def _tags(items: Iterable) -> set[str]:
-    tags: set[str] = set()
-    for item in items:
-        if item is None:
-            continue
-        if isinstance(item, str):
-            tags.add(item)
-        elif isinstance(item, models.Model):
-            tags.add(tag_for(item))
-        else:
-            tags |= _tags(item)
-    return tags
-
-
-def depends_on(request: HttpRequest, *items) -> None:
-    """Record what the page being built shows: objects, tags, or iterables of either."""
-    found = getattr(request, "_page_cache_tags", None)
-    if found is not None:
-        found |= _tags(items)
-
-
-def cached_as(*items):
-    """Decorate a view whose page depends on these fixed tags (sitemaps)."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            depends_on(request, *items)
-            return view(request, *args, **kwargs)
-
-        wrapped.page_cache_view = view
-        return wrapped
-
-    return decorate
-
-
 def invalidate(*items) -> None:
     """Move these tags on once the current transaction commits (at once outside one)."""
-    tags = _tags(items)
+    tags = tags_of(items)
     if tags:
         transaction.on_commit(lambda: bump(tags), robust=True)
 
@@ -211,34 +119,6 @@ def versions_for_storing(tags: Iterable[str], *, started: int) -> dict[str, int]
     return current
 
 
-# --- the next scheduled change ----------------------------------------------------------
-
-
-def next_scheduled_change(now: datetime) -> datetime | None:
-    """When the next published article goes live or expires: every stored page ends there.
-
-    Kept in the cache; any article change forgets it (see cache_invalidation), and it is
-    recomputed once it has passed. One query when it is not known.
-    """
-    known = cache.get(NEXT_CHANGE_KEY)
-    if known is not None and (known == "none" or known > now):
-        return None if known == "none" else known
-    from articles.models import Article
-
-    upcoming = Article.objects.next_scheduled_change(now)
-    cache.set(NEXT_CHANGE_KEY, upcoming or "none", timeout=config("SECONDS"))
-    return upcoming
-
-
-def forget_next_scheduled_change() -> None:
-    try:
-        cache.delete(NEXT_CHANGE_KEY)
-    except CACHE_UNREACHABLE as error:
-        # Called while an article is saved: the editor's save must not fail on the cache
-        # (docs/caching.md, "When Redis is unreachable").
-        logger.warning("page cache unreachable, next scheduled change kept: %s", error)
-
-
 # --- which URLs a tag covers, for purgers ------------------------------------------------
 
 
@@ -289,49 +169,6 @@ class UrlRegistry:
 
 
 registry = UrlRegistry()
-
-
-def purgers():
-    return [import_string(path) for path in config("PURGERS")]
-
-
-def log_purge(*, tags: set[str], urls: set[str]) -> None:
-    """The default purger: says what a CDN in front would have to drop."""
-    logger.info("page cache: %d tag(s) changed; %d stored URL(s) to purge downstream: %s",
-                len(tags), len(urls), " ".join(sorted(urls)[:20]))  # fmt: skip
-
-
-def refresh_nginx_fronts(*, tags: set[str], urls: set[str]) -> None:
-    """Purger for the nginx front (deploy/nginx/dossier.conf): ask each front to fetch the
-    changed URLs anew. nginx has no purge in its open-source build; a request carrying
-    X-Dossier-Refresh from an allowed address bypasses its cache and stores the fresh answer.
-    Runs in a thread so an editor's save does not wait for the pages to render."""
-    fronts = config("NGINX_FRONTS")
-    if not fronts or not urls:
-        return
-    threading.Thread(target=_refresh, args=(fronts, sorted(urls)), daemon=True).start()
-
-
-def _refresh(fronts: list[str], urls: list[str]) -> None:
-    import urllib.request
-    from urllib.parse import urlsplit
-
-    for front in fronts:
-        for url in urls:
-            parts = urlsplit(url)
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-            # nginx keeps a gzipped and a plain copy of each page (it passes Accept-Encoding on
-            # as "gzip" or "identity" and keys its cache on that): both are fetched anew.
-            for encoding in NGINX_VARIANTS:
-                request = urllib.request.Request(
-                    front.rstrip("/") + path,
-                    headers={"Host": parts.netloc, "X-Dossier-Refresh": "1",
-                             "X-Forwarded-Proto": parts.scheme, "Accept-Encoding": encoding},
-                )  # fmt: skip
-                try:
-                    urllib.request.urlopen(request, timeout=10).read()
-                except OSError as error:  # a 404 (now unpublished) is fine; so is a front down
-                    logger.info("nginx refresh of %s via %s: %s", url, front, error)
 
 
 # --- storing and serving ---------------------------------------------------------------
@@ -470,91 +307,6 @@ def not_modified(request: HttpRequest, page: StoredPage) -> bool:
         etag.removeprefix("W/") for etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
     }
     return page.etag in etags or "*" in etags
-
-
-class PageCacheMiddleware:
-    """Serve and store anonymous readers' pages; see the module docstring."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_cacheable_request(request):
-            return self.get_response(request)
-        key = page_key(request)
-        try:
-            # PageCacheApp (core/wsgi.py) found nothing a moment ago: do not ask the cache again.
-            page = None if request.META.get(LOOKED_UP) else self.fresh_page(key, time.time())
-            started = current_version() if page is None else 0
-        except CACHE_UNREACHABLE as error:
-            # Readers still get their page, rendered afresh and not stored.
-            logger.warning("page cache unreachable, rendering %s afresh: %s", request.path, error)
-            return self.get_response(request)
-        if page is not None:
-            status, headers, body = reply(request, page, time.time())
-            if status == 304:
-                return HttpResponseNotModified(headers=dict(headers))
-            return HttpResponse(body, headers=dict(headers))
-        request._page_cache_tags = {SITE_TAG}
-        response = self.get_response(request)
-        if len(request._page_cache_tags) > 1 and is_storable(response):
-            try:
-                page = self.store(request, response, key, started)
-            except CACHE_UNREACHABLE as error:
-                logger.warning("page cache unreachable, %s not stored: %s", request.path, error)
-                return response
-            if page is not None:
-                add_cache_headers(response, page, time.time())
-                response["X-Page-Cache"] = "miss"
-                if not_modified(request, page):
-                    return HttpResponseNotModified(headers=_validators(response.items()))
-        return response
-
-    @staticmethod
-    def fresh_page(key: str, now: float) -> StoredPage | None:
-        """This process's copy when fresh, else the shared cache's when fresh, else None."""
-        # Read before any check: a change after this moment moves the counter past it.
-        clock = cache.get(CLOCK_KEY)
-        copy = local_pages.get(key)
-        if copy is not None:
-            page = copy.page
-            if now < page.expires_at and clock is not None and clock == copy.checked:
-                return page  # nothing anywhere has changed since its versions were checked
-            if page.is_fresh(now):
-                local_pages.put(key, page, clock)
-                return page
-            local_pages.discard(key)
-        page = cache.get(key)
-        if page is None or not page.is_fresh(now):
-            return None
-        local_pages.put(key, page, clock)
-        return page
-
-    def store(self, request, response, key: str, started: int) -> StoredPage | None:
-        tags = versions_for_storing(request._page_cache_tags, started=started)
-        # Something this page shows changed while it was being built: it may hold old data.
-        if tags is None or any(version > started for version in tags.values()):
-            return None
-        now = time.time()
-        lifetime = config("SECONDS")
-        upcoming = next_scheduled_change(timezone.now())
-        if upcoming is not None:
-            lifetime = min(lifetime, max(0, int(upcoming.timestamp() - now)))
-        if lifetime <= 0:
-            return None
-        page = StoredPage(
-            content=response.content,
-            headers=store_headers(request, response),
-            tags=tags,
-            stored_at=now,
-            expires_at=now + lifetime,
-            gzipped=_gzipped(response),
-        )
-        cache.set(key, page, timeout=lifetime)
-        # Its versions were current at `started` (else it would not be stored).
-        local_pages.put(key, page, started)
-        registry.add(tags, request.build_absolute_uri())
-        return page
 
 
 def reply(request: HttpRequest, page: StoredPage, now: float) -> tuple[int, list, bytes]:

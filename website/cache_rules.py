@@ -1,10 +1,11 @@
 """Which change refreshes which cached pages: the one place that decides.
 
-Connected in CoreConfig.ready(). Signals are used, against our habit, because every write path
+Connected in WebsiteConfig.ready(). Signals are used, against our habit, because every write path
 must be covered (the admin, the workflow service, revisions, the demo loader, the shell) and a
 missed one serves an old page; this module is where to look. Writes that bypass signals
-(queryset.update(), bulk_create()) call ``page_cache.invalidate`` themselves, as
+(queryset.update(), bulk_create()) call ``pagecache.invalidate`` themselves, as
 comments.services.moderate and articles.revisions.restore_revision do.
+The tags of article lists, and refresh(), are articles' own (articles/invalidation.py).
 
 An article's lists (home, its topics, authors, tags and experts, feeds, related reading on its
 neighbours) are refreshed when it joins or leaves them or moves within them; a plain edit only
@@ -14,82 +15,20 @@ commits, so changes made after its own save (bylines, tags, topics) are included
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag
 
+from articles.invalidation import article_lists, refresh, topic_lists
 from articles.models import Article, Byline, ExpertQuote, RelatedLink, TaggedArticle
 from authors.models import Author, AuthorLink, Expert
 from comments.models import Comment, CommentStatus
+from comments.selectors import thread_tag
+from core.models import SiteSettings
+from pagecache import SITE_TAG, collection, collection_of, every, object_tag, schedule, tag_for
 from topics.models import Topic
-
-from . import page_cache
-from .models import SiteSettings
-from .page_cache import collection, every, tag_for
 
 #: Fields whose change moves an article into, out of or within a list.
 LIST_FIELDS = ("status", "publish_at", "expire_at", "deleted_at", "featured", "primary_topic_id")
-
-
-def article_lists(article_ids: set[int]) -> set[str]:
-    """The list tags of these articles as the database has them now (a few queries; writes
-    only)."""
-    if not article_ids:
-        return set()
-    tags = {collection("articles")}
-    topic_ids = set(
-        Article.objects.filter(pk__in=article_ids).values_list("primary_topic_id", flat=True)
-    ) | set(
-        Article.topics.through.objects.filter(article_id__in=article_ids).values_list(
-            "topic_id", flat=True
-        )
-    )
-    tags |= topic_lists(topic_ids)
-    tags |= {
-        f"list:articles:author:{pk}"
-        for pk in Byline.objects.filter(article_id__in=article_ids).values_list(
-            "author_id", flat=True
-        )
-    }
-    tags |= {
-        f"list:articles:tag:{pk}"
-        for pk in TaggedArticle.objects.filter(content_object_id__in=article_ids).values_list(
-            "tag_id", flat=True
-        )
-    }
-    tags |= {
-        f"list:articles:expert:{pk}"
-        for pk in ExpertQuote.objects.filter(article_id__in=article_ids).values_list(
-            "expert_id", flat=True
-        )
-    }
-    return tags
-
-
-def topic_lists(topic_ids: set[int]) -> set[str]:
-    """A topic's page lists its subtopics' articles too, so a parent's list is included."""
-    topic_ids = {pk for pk in topic_ids if pk}
-    parents = set(
-        Topic.objects.filter(pk__in=topic_ids, parent__isnull=False).values_list(
-            "parent_id", flat=True
-        )
-    )
-    return {f"list:articles:topic:{pk}" for pk in topic_ids | parents}
-
-
-def refresh(*, tags: set[str] = frozenset(), articles_moved: set[int] = frozenset()) -> None:
-    """Refresh these tags, and the lists of these articles, when the transaction commits (at
-    once outside one). Nothing happens if it rolls back."""
-    tags, moved = set(tags), set(articles_moved)
-
-    def flush() -> None:
-        found = tags | article_lists(moved) if moved else tags
-        if moved:
-            page_cache.forget_next_scheduled_change()
-        page_cache.bump(found)
-
-    # robust: the data is saved by now; a cache outage is logged, not shown to the editor.
-    transaction.on_commit(flush, robust=True)
 
 
 # --- articles --------------------------------------------------------------------------
@@ -111,7 +50,7 @@ def article_saved(sender, instance: Article, created: bool, raw=False, **kwargs)
     moved = set()
     if created or before is None or before != now:
         moved.add(instance.pk)
-        page_cache.forget_next_scheduled_change()
+        schedule.forget_next_scheduled_change()
         if before:
             # The lists it leaves: the old topic's page no longer shows it.
             tags |= topic_lists({before["primary_topic_id"]})
@@ -121,7 +60,7 @@ def article_saved(sender, instance: Article, created: bool, raw=False, **kwargs)
 def article_before_delete(sender, instance: Article, **kwargs) -> None:
     # Afterwards its bylines, tags and topics are gone: read its lists now.
     refresh(tags={tag_for(instance), every(Article)} | article_lists({instance.pk}))
-    page_cache.forget_next_scheduled_change()
+    schedule.forget_next_scheduled_change()
 
 
 def article_part_changed(sender, instance, raw=False, **kwargs) -> None:
@@ -130,17 +69,17 @@ def article_part_changed(sender, instance, raw=False, **kwargs) -> None:
     if raw:
         return
     if isinstance(instance, RelatedLink):
-        refresh(tags={f"articles.article:{instance.from_article_id}"})
+        refresh(tags={object_tag(Article, instance.from_article_id)})
         return
     article_id = (
         instance.content_object_id if isinstance(instance, TaggedArticle) else (instance.article_id)
     )
     side = {
-        Byline: lambda: f"list:articles:author:{instance.author_id}",
-        TaggedArticle: lambda: f"list:articles:tag:{instance.tag_id}",
-        ExpertQuote: lambda: f"list:articles:expert:{instance.expert_id}",
+        Byline: lambda: collection_of("articles", Author, instance.author_id),
+        TaggedArticle: lambda: collection_of("articles", Tag, instance.tag_id),
+        ExpertQuote: lambda: collection_of("articles", Expert, instance.expert_id),
     }[type(instance)]()
-    refresh(tags={f"articles.article:{article_id}", every(Article), side})
+    refresh(tags={object_tag(Article, article_id), every(Article), side})
 
 
 def article_topics_changed(sender, instance, action: str, pk_set, **kwargs) -> None:
@@ -166,20 +105,15 @@ def shown_object_changed(sender, instance, raw=False, **kwargs) -> None:
 
 def author_link_changed(sender, instance: AuthorLink, raw=False, **kwargs) -> None:
     if not raw:
-        refresh(tags={f"authors.author:{instance.author_id}"})
+        refresh(tags={object_tag(Author, instance.author_id)})
 
 
 def site_settings_changed(sender, raw=False, **kwargs) -> None:
     if not raw:
-        refresh(tags={page_cache.SITE_TAG})
+        refresh(tags={SITE_TAG})
 
 
 # --- comments --------------------------------------------------------------------------
-
-
-def comments_tag(article_id: int) -> str:
-    """The approved comments of one article (its page shows them and their count)."""
-    return f"comments:article:{article_id}"
 
 
 def comment_before_save(sender, instance: Comment, raw=False, **kwargs) -> None:
@@ -193,12 +127,12 @@ def comment_before_save(sender, instance: Comment, raw=False, **kwargs) -> None:
 def comment_saved(sender, instance: Comment, raw=False, **kwargs) -> None:
     # A pending comment changes no public page; approving, or un-approving, does.
     if not raw and (instance.status == CommentStatus.APPROVED or instance._cache_was_approved):
-        refresh(tags={comments_tag(instance.article_id)})
+        refresh(tags={thread_tag(instance.article_id)})
 
 
 def comment_deleted(sender, instance: Comment, **kwargs) -> None:
     if instance.status == CommentStatus.APPROVED:
-        refresh(tags={comments_tag(instance.article_id)})
+        refresh(tags={thread_tag(instance.article_id)})
 
 
 def connect() -> None:

@@ -1,0 +1,127 @@
+"""Article listings: pages about one thing (a topic, an author, an expert, a tag) that list
+its live articles. They live with articles because they are made of them; topics and authors know
+nothing of articles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.views.generic import ListView
+from taggit.models import Tag
+
+import pagecache
+from authors.models import Author, Expert
+from core.views import SlugObjectMixin
+from topics.models import Topic
+
+from .models import Article, ExpertQuote, live_q
+
+
+class ArticleListPage(SlugObjectMixin, ListView):
+    """A page about one object (topic, author, tag, expert) listing its live articles."""
+
+    paginate_by = settings.DOSSIER["ARTICLES_PER_PAGE"]
+    context_object_name = "articles"
+
+    def get_articles(self):
+        """The live articles this page lists; subclasses narrow Article.objects.live()."""
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.get_articles().with_cards().newest_first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        pagecache.depends_on(
+            self.request,
+            self.object,
+            pagecache.collection("articles", self.object),
+            shown_on_cards(context["articles"]),
+        )
+        return context
+
+
+def shown_on_cards(articles) -> list:
+    """What article cards show (the article, its topic, its authors), for the page cache."""
+    shown: list = []
+    for article in articles:
+        shown += [article, article.primary_topic, *(b.author for b in article.bylines.all())]
+    return shown
+
+
+class TopicDetailView(ArticleListPage):
+    template_name = "topics/topic_detail.html"
+    slug_model = Topic
+
+    def get_slug_queryset(self):
+        return Topic.objects.select_related("parent")
+
+    def get_articles(self):
+        topic = self.object
+        return Article.objects.live().in_topic(topic).exclude(pk=topic.pillar_article_id)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        topic = self.object
+        # The pillar leads the first page only, and only while it is live.
+        pillar = None
+        if topic.pillar_article_id and context["page_obj"].number == 1:
+            pillar = Article.objects.live().with_cards().filter(pk=topic.pillar_article_id).first()
+        context.update(pillar=pillar, subtopics=topic.subtopics.all())
+        pagecache.depends_on(
+            self.request,
+            topic.parent,
+            # The pillar slot and the subtopic list change with the topics, not the articles.
+            pagecache.collection("topics"),
+            pagecache.object_tag(Article, topic.pillar_article_id)
+            if topic.pillar_article_id
+            else None,
+            shown_on_cards([pillar] if pillar else []),
+        )
+        return context
+
+
+class AuthorDetailView(ArticleListPage):
+    template_name = "authors/author_detail.html"
+    slug_model = Author
+
+    def get_slug_queryset(self):
+        return Author.objects.prefetch_related("links")
+
+    def get_articles(self):
+        return Article.objects.live().by_author(self.object)
+
+
+class ExpertDetailView(SlugObjectMixin, ListView):
+    """An expert's bio and every quote of theirs in a live article."""
+
+    template_name = "authors/expert_detail.html"
+    slug_model = Expert
+    context_object_name = "quotes"
+    paginate_by = settings.DOSSIER["ARTICLES_PER_PAGE"]
+
+    def get_queryset(self):
+        return (
+            ExpertQuote.objects.filter(live_q(prefix="article__"), expert=self.object)
+            .select_related("article")
+            .order_by("-article__publish_at", "sort_order", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        pagecache.depends_on(
+            self.request,
+            self.object,
+            pagecache.collection("articles", self.object),
+            [quote.article for quote in context["quotes"]],
+        )
+        return context
+
+
+class TagDetailView(ArticleListPage):
+    template_name = "articles/tag_detail.html"
+    slug_model = Tag
+
+    def get_articles(self):
+        return Article.objects.live().filter(tags=self.object)

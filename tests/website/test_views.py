@@ -1,0 +1,109 @@
+"""The home page: its lead story, the latest articles and the topics.
+
+Its query budget is proved in tests/test_query_budgets.py.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from articles.models import Status
+from tests.factories import FIXED_PUBLISH_AT, ArticleFactory, TopicFactory
+from tests.html import card_titles, parse
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+def day(n: int) -> datetime:
+    """FIXED_PUBLISH_AT plus n days: a later day is a newer article."""
+    return FIXED_PUBLISH_AT + timedelta(days=n)
+
+
+def test_home_leads_with_the_newest_live_featured_article(client):
+    ArticleFactory(title="Old featured", featured=True, publish_at=day(1))
+    ArticleFactory(title="New featured", featured=True, publish_at=day(2))
+    ArticleFactory(title="Newest, not featured", publish_at=day(3))
+    ArticleFactory(title="Featured draft", featured=True, status=Status.DRAFT, publish_at=day(4))
+    ArticleFactory(
+        title="Featured, scheduled", featured=True, publish_at=datetime(2026, 7, 1, tzinfo=UTC)
+    )
+    ArticleFactory(
+        title="Featured, expired",
+        featured=True,
+        publish_at=day(5),
+        expire_at=datetime(2026, 5, 1, tzinfo=UTC),
+    )
+
+    page = parse(client.get("/"))
+
+    lead = page.one("section", class_="home-lead")
+    assert card_titles(lead) == ["New featured"]
+    assert lead.one("article").classes == {"card", "card--lead"}
+    assert lead.one("h2").text == "New featured"
+
+
+def test_home_lead_falls_back_to_the_newest_live_article(client):
+    ArticleFactory(title="Older", publish_at=day(1))
+    ArticleFactory(title="Newest", publish_at=day(2))
+    ArticleFactory(title="Featured draft", featured=True, status=Status.DRAFT)
+
+    lead = parse(client.get("/")).one("section", class_="home-lead")
+
+    assert card_titles(lead) == ["Newest"]
+
+
+def test_home_latest_list_excludes_the_lead_newest_first(client):
+    ArticleFactory(title="First", publish_at=day(1))
+    ArticleFactory(title="Lead", featured=True, publish_at=day(2))
+    ArticleFactory(title="Third", publish_at=day(3))
+
+    latest = parse(client.get("/")).one("section", class_="home-latest")
+
+    assert card_titles(latest) == ["Third", "First"]
+
+
+def test_home_latest_list_shows_nine_articles(client):
+    for n in range(12):
+        ArticleFactory(title=f"Piece {n}", publish_at=day(n))
+
+    latest = parse(client.get("/")).one("section", class_="home-latest")
+
+    assert card_titles(latest) == [f"Piece {n}" for n in range(10, 1, -1)]
+
+
+def test_home_lists_main_topics_with_their_subtopics(client):
+    main = TopicFactory(name="Russia–Iran", slug="russia-iran")
+    TopicFactory(name="Arms trade", slug="arms-trade", parent=main)
+    TopicFactory(name="Energy", slug="energy")
+    ArticleFactory(primary_topic=main)
+
+    topics = parse(client.get("/")).one("aside", class_="home-topics")
+
+    assert topics.links() == [
+        ("/topics/energy/", "Energy"),
+        ("/topics/russia-iran/", "Russia–Iran"),
+        ("/topics/arms-trade/", "Arms trade"),
+    ]
+    nested = topics.select("ul")[1]
+    assert nested.links() == [("/topics/arms-trade/", "Arms trade")]
+
+
+def test_home_of_an_empty_site_renders(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "No articles have been published yet." in content
+    assert "No topics yet." in content
+    assert not parse(content).select("section", class_="home-lead")
+
+
+def test_home_with_only_drafts_shows_no_articles(client):
+    ArticleFactory(title="Only a draft", status=Status.DRAFT)
+
+    content = client.get("/").content.decode()
+
+    assert "No articles have been published yet." in content
+    assert "Only a draft" not in content

@@ -1,0 +1,97 @@
+"""The site's own pages, composed from every app: home, robots.txt, the sitemap index, and the
+CSRF failure page (which hands reader forms back to comments)."""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+import pagecache
+from articles.listings import shown_on_cards
+from articles.models import Article
+from comments.views import CSRF_RESENDABLE, resend_after_csrf_failure
+from topics.models import Topic
+
+from .sitemaps import SITEMAPS
+
+
+class HomeView(TemplateView):
+    template_name = "website/home.html"
+    latest_count = 9
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        live = Article.objects.live().with_cards().newest_first()
+        lead = live.filter(featured=True).first() or live.first()
+        latest = live.exclude(pk=lead.pk) if lead else live
+        context.update(
+            lead=lead,
+            latest=list(latest[: self.latest_count]),
+            topics=Topic.objects.filter(parent__isnull=True).prefetch_related("subtopics"),
+        )
+        pagecache.depends_on(
+            self.request,
+            pagecache.collection("articles"),
+            pagecache.collection("topics"),
+            shown_on_cards([lead] if lead else []),
+            shown_on_cards(context["latest"]),
+        )
+        return context
+
+
+@require_safe
+def robots_txt(request) -> HttpResponse:
+    # The admin's address is left out on purpose: naming it here would advertise it.
+    lines = [
+        "User-agent: *",
+        "Disallow: " + reverse("articles:preview", kwargs={"token": "x"}).rsplit("x/", 1)[0],
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('website:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def csrf_failure(request, reason: str = ""):
+    """Django's CSRF rejection as a page of ours; reader forms are shown again, text kept."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in CSRF_RESENDABLE:
+        return resend_after_csrf_failure(request)
+    return render(request, "403_csrf.html", status=403)
+
+
+@require_safe
+@x_robots_tag
+def sitemap_index(request) -> TemplateResponse:
+    """/sitemap.xml: every page of every section, each with its own latest change.
+
+    Replaces Django's index view, which loads every item of every section to find one date.
+    One aggregate query per section; the sections themselves are Django's paginated views.
+    """
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        section_url = request.build_absolute_uri(
+            reverse("website:sitemap_section", kwargs={"section": section})
+        )
+        # An empty section still has its (empty) first page, as in Django's index.
+        lastmods = sitemap_class().page_lastmods() or [None]
+        for number, lastmod in enumerate(lastmods, start=1):
+            url = section_url if number == 1 else f"{section_url}?p={number}"
+            entries.append(SitemapIndexItem(url, lastmod))
+    headers = None
+    stamps = [entry.last_mod for entry in entries]
+    if all(stamps):
+        # Lets a crawler's conditional GET be answered 304 by ConditionalGetMiddleware or a cache.
+        headers = {"Last-Modified": http_date(max(stamps).timestamp())}
+    return TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
+        headers=headers,
+    )
