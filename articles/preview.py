@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.utils import timezone
 
+from . import workflow
 from .models import Article, PreviewLink
 
 SALT = "dossier.articles.preview"
@@ -40,6 +41,10 @@ def link_for_token(token: str) -> PreviewLink:
 
 
 def share_preview(*, article: Article, by: AbstractBaseUser, days: int = 7) -> PreviewLink:
+    """A new link to `article`, working for `days`. Raises workflow.NotAllowed when `by` may
+    not share it (workflow.may_share_preview) and ValueError for a length out of range."""
+    if not workflow.may_share_preview(article=article, user=by):
+        raise workflow.NotAllowed(f"You cannot share a preview of “{article.title}”.")
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"A preview link lasts between 1 and {MAX_DAYS} days.")
     now = timezone.now()
@@ -48,7 +53,10 @@ def share_preview(*, article: Article, by: AbstractBaseUser, days: int = 7) -> P
     )
 
 
-def revoke_preview(*, link: PreviewLink) -> None:
+def revoke_preview(*, link: PreviewLink, by: AbstractBaseUser) -> None:
+    """Withdraw `link`; the same people who may share a preview may withdraw one."""
+    if not workflow.may_share_preview(article=link.article, user=by):
+        raise workflow.NotAllowed(f"You cannot withdraw preview links to “{link.article.title}”.")
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])

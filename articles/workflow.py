@@ -27,6 +27,10 @@ class WorkflowError(Exception):
     """A transition that is not allowed; the message is meant for the person who tried."""
 
 
+class NotAllowed(WorkflowError):
+    """The person's role does not allow the action (the ``may_*`` predicates below say no)."""
+
+
 class EditConflict(WorkflowError):
     """Someone else saved the article after this person loaded it."""
 
@@ -161,6 +165,49 @@ def may_edit(*, article: Article, user: AbstractBaseUser) -> bool:
     return article.status in {S.DRAFT, S.RETURNED} and is_owner(article=article, user=user)
 
 
+def may_move_to_trash(*, article: Article, user: AbstractBaseUser) -> bool:
+    """Anyone who may edit any article, once they may delete articles at all; writers only
+    their own drafts (draft or returned). Not what is already in the trash."""
+    if not user.has_perm("articles.delete_article") or article.deleted_at is not None:
+        return False
+    if user.has_perm("articles.edit_any_article"):
+        return True
+    return article.status in {S.DRAFT, S.RETURNED} and is_owner(article=article, user=user)
+
+
+def may_restore_from_trash(*, article: Article, user: AbstractBaseUser) -> bool:
+    return article.deleted_at is not None and user.has_perm("articles.edit_any_article")
+
+
+def may_purge(*, article: Article, user: AbstractBaseUser) -> bool:
+    return article.deleted_at is not None and user.has_perm("articles.purge_article")
+
+
+def may_share_preview(*, article: Article, user: AbstractBaseUser) -> bool:
+    """Sharing a preview link, or revoking one: whoever may edit the article, and reviewers
+    (who read it before it goes live) on any article."""
+    return (article.deleted_at is None and may_edit(article=article, user=user)) or user.has_perm(
+        "articles.review_article"
+    )
+
+
+def check_version(*, article: Article, expected_version: int | None) -> int:
+    """The one edit-conflict check: lock the article's row until the end of the transaction
+    and return its saved version, raising EditConflict when that is not `expected_version`.
+
+    None skips the comparison, for callers that load and save in one go; callers acting on a
+    form the person loaded earlier (the admin) must pass the version it was loaded at."""
+    current = (
+        Article.objects.select_for_update()
+        .filter(pk=article.pk)
+        .values_list("version", flat=True)
+        .get()
+    )
+    if expected_version is not None and current != expected_version:
+        raise EditConflict(article, current)
+    return current
+
+
 def transition(
     *,
     article: Article,
@@ -178,9 +225,8 @@ def transition(
     if chosen.needs_reason and not reason:
         raise WorkflowError(f"“{chosen.label}” needs a reason for the writer.")
     with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise EditConflict(locked, locked.version)
+        check_version(article=article, expected_version=expected_version)
+        locked = Article.objects.get(pk=article.pk)  # its row is locked by check_version
         if not may_transition(article=locked, user=by, transition=chosen):
             raise WorkflowError(
                 f"You cannot {chosen.label.lower()} “{locked.title}” while it is "
@@ -227,15 +273,7 @@ def save_article(*, article: Article, by: AbstractBaseUser, expected_version: in
     """Save an edit, refusing it if someone else saved since `expected_version` was loaded."""
     with transaction.atomic():
         if article.pk is not None:
-            current = (
-                Article.objects.select_for_update()
-                .filter(pk=article.pk)
-                .values_list("version", flat=True)
-                .get()
-            )
-            if expected_version is not None and current != expected_version:
-                raise EditConflict(article, current)
-            article.version = current
+            article.version = check_version(article=article, expected_version=expected_version)
         else:
             article.created_by = by if by.is_authenticated else None
         adding = article.pk is None
@@ -244,6 +282,10 @@ def save_article(*, article: Article, by: AbstractBaseUser, expected_version: in
 
 
 def move_to_trash(*, article: Article, by: AbstractBaseUser) -> None:
+    if article.deleted_at is not None:
+        raise WorkflowError(f"“{article.title}” is already in the trash.")
+    if not may_move_to_trash(article=article, user=by):
+        raise NotAllowed(f"You cannot move “{article.title}” to the trash.")
     with transaction.atomic():
         article.deleted_at = timezone.now()
         article.save(update_fields=["deleted_at"])
@@ -251,6 +293,10 @@ def move_to_trash(*, article: Article, by: AbstractBaseUser) -> None:
 
 
 def restore_from_trash(*, article: Article, by: AbstractBaseUser) -> None:
+    if article.deleted_at is None:
+        raise WorkflowError(f"“{article.title}” is not in the trash.")
+    if not may_restore_from_trash(article=article, user=by):
+        raise NotAllowed("Only editors can restore articles from the trash.")
     with transaction.atomic():
         article.deleted_at = None
         article.save(update_fields=["deleted_at"])
@@ -261,6 +307,6 @@ def purge(*, article: Article, by: AbstractBaseUser) -> None:
     """Delete for good. Only from the trash, and only with the purge permission."""
     if article.deleted_at is None:
         raise WorkflowError("Move the article to the trash before deleting it for good.")
-    if not by.has_perm("articles.purge_article"):
-        raise WorkflowError("Only editors can delete articles for good.")
+    if not may_purge(article=article, user=by):
+        raise NotAllowed("Only editors can delete articles for good.")
     article.delete()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .. import editor, revisions, workflow
-from ..models import Article, Status
+from ..models import Article
 from .actions import BulkActions
 from .filters import ScheduleFilter, TrashFilter
 from .forms import ArticleAdminForm
@@ -119,16 +119,10 @@ class ArticleAdmin(
         return obj.deleted_at is None and workflow.may_edit(article=obj, user=request.user)
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        if obj is not None and obj.deleted_at is not None:
-            return False  # already in the trash: restore or purge it instead
-        if obj is None or request.user.has_perm("articles.edit_any_article"):
-            return True
-        # Writers may bin their own drafts, nothing else.
-        return obj.status in {Status.DRAFT, Status.RETURNED} and workflow.is_owner(
-            article=obj, user=request.user
-        )
+        if obj is None:
+            return super().has_delete_permission(request)
+        # "Delete" moves to the trash; the workflow says who may (writers: their own drafts).
+        return workflow.may_move_to_trash(article=obj, user=request.user)
 
     # --- saving --------------------------------------------------------------------------
 
@@ -208,10 +202,9 @@ class ArticleAdmin(
                     t for t in workflow.allowed_transitions(article=obj, user=request.user)
                 ],
                 in_trash=obj.deleted_at is not None,
-                may_restore=request.user.has_perm("articles.edit_any_article"),
-                may_purge=request.user.has_perm("articles.purge_article"),
-                may_share=self.has_change_permission(request, obj)
-                or request.user.has_perm("articles.review_article"),
+                may_restore=workflow.may_restore_from_trash(article=obj, user=request.user),
+                may_purge=workflow.may_purge(article=obj, user=request.user),
+                may_share=workflow.may_share_preview(article=obj, user=request.user),
                 preview_links=[
                     (link, request.build_absolute_uri(link.get_absolute_url()))
                     for link in obj.preview_links.active()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .. import workflow
 from ..models import Article
 
 
@@ -26,22 +27,19 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk is None:
             return cleaned
-        # The admin wraps the whole request in a transaction, so this lock holds until the
-        # save: nobody can slip a save in between the check and ours.
-        current = (
-            Article.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
         expected = cleaned.get("expected_version")
         if expected is None:
+            # The service lets its own callers skip the check; a form never may.
             raise ValidationError(
                 "This form is missing the version it was opened at, so it cannot be checked "
                 "against other people's changes. Reload the page and make your change again.",
                 code="missing_version",
             )
-        if current is not None and expected is not None and expected != current:
+        try:
+            # The admin wraps the whole request in a transaction, so the lock check_version
+            # takes holds until the save: nobody can slip a save in between.
+            workflow.check_version(article=self.instance, expected_version=expected)
+        except workflow.EditConflict:
             raise ValidationError(
                 format_html(
                     "Someone else saved this article after you opened it, so your changes were "
@@ -53,5 +51,5 @@ class ArticleAdminForm(forms.ModelForm):
                     reverse("admin:articles_article_history", args=[self.instance.pk]),
                 ),
                 code="edit_conflict",
-            )
+            ) from None
         return cleaned

@@ -242,13 +242,14 @@ class PreviewViews:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = get_object_or_404(Article.objects.not_trashed(), pk=pk)
-        if not self.has_change_permission(request, article) and not request.user.has_perm(
-            "articles.review_article"
-        ):
-            raise PermissionDenied
         try:
             days = int(request.POST.get("days", "7"))
+        except ValueError:
+            days = 0  # out of range: refused by the service, after its permission check
+        try:
             link = preview.share_preview(article=article, by=request.user, days=days)
+        except workflow.NotAllowed:
+            raise PermissionDenied from None
         except ValueError:
             messages.error(
                 request, f"Choose how long the link works: 1 to {preview.MAX_DAYS} days."
@@ -271,11 +272,10 @@ class PreviewViews:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         link = get_object_or_404(PreviewLink, pk=link_id, article_id=pk)
-        if not self.has_change_permission(request, link.article) and not request.user.has_perm(
-            "articles.review_article"
-        ):
-            raise PermissionDenied
-        preview.revoke_preview(link=link)
+        try:
+            preview.revoke_preview(link=link, by=request.user)
+        except workflow.NotAllowed:
+            raise PermissionDenied from None
         workflow.record(article=link.article, by=request.user, action="revoke preview")
         messages.success(request, "The preview link no longer works.")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
@@ -302,9 +302,10 @@ class TrashViews:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = get_object_or_404(Article.objects.trashed(), pk=pk)
-        if not request.user.has_perm("articles.edit_any_article"):
-            raise PermissionDenied
-        workflow.restore_from_trash(article=article, by=request.user)
+        try:
+            workflow.restore_from_trash(article=article, by=request.user)
+        except workflow.NotAllowed:
+            raise PermissionDenied from None
         messages.success(request, f"“{article.title}” was restored from the trash.")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
@@ -314,7 +315,7 @@ class TrashViews:
         article = get_object_or_404(Article.objects.trashed(), pk=pk)
         try:
             # Logged in Django's admin log first: the article's own activity goes with it.
-            if request.user.has_perm("articles.purge_article"):
+            if workflow.may_purge(article=article, user=request.user):
                 self.log_deletions(request, Article.objects.filter(pk=article.pk))
             workflow.purge(article=article, by=request.user)
         except workflow.WorkflowError as error:

@@ -550,6 +550,26 @@ def test_save_and_preview_of_a_stale_version_is_refused_like_any_save(frozen_now
     assert reloaded(article).title == "First"
 
 
+def test_the_change_form_takes_its_edit_conflict_from_the_workflow_check(
+    monkeypatch, frozen_now, writer_user
+):
+    """The form has no version check of its own: workflow.check_version decides."""
+    article = writers_article(writer_user, Status.DRAFT, title="Original")
+    client = logged_in(superuser())
+    data = form_data(client.get(change_url(article)))
+
+    def conflict(*, article: Article, expected_version: int | None) -> int:
+        raise workflow.EditConflict(article, (expected_version or 0) + 1)
+
+    monkeypatch.setattr(workflow, "check_version", conflict)
+    response = client.post(change_url(article), {**data, "title": "Mine"})
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors().as_data()
+    assert [e.code for e in errors] == ["edit_conflict"]
+    assert reloaded(article).title == "Original"
+
+
 def test_save_and_preview_for_someone_who_cannot_open_drafts_returns_to_the_form(frozen_now):
     user = UserFactory(is_staff=True, permissions=["articles.change_article"])
     article = article_in(Status.DRAFT, created_by=user, title="Mine", authors=[AuthorFactory()])

@@ -203,6 +203,14 @@ def test_staff_without_article_permissions_cannot_share(frozen_now, draft):
     assert not PreviewLink.objects.exists()
 
 
+@pytest.mark.parametrize("days", ["7", "0", "a week"])
+def test_who_may_not_share_is_refused_whatever_length_they_ask_for(frozen_now, draft, days):
+    response = logged_in(UserFactory(is_staff=True)).post(share_url(draft), {"days": days})
+
+    assert response.status_code == 403
+    assert not PreviewLink.objects.exists()
+
+
 def test_anonymous_share_goes_to_the_login_page(client, draft):
     response = client.post(share_url(draft), {"days": "7"})
 
@@ -425,3 +433,62 @@ def test_the_shared_page_does_not_reveal_other_drafts(client, frozen_now, writer
     # The control: a live article linked the same ways is a link.
     assert (live.get_absolute_url(), "the neighbour") in body.links()
     assert "Published neighbour" in content
+
+
+# --- the services themselves refuse whoever may not share or revoke ------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "whose", "status"),
+    [
+        ("writer", "someone else's", Status.DRAFT),
+        ("writer", "own", Status.IN_REVIEW),
+        ("staff without article permissions", "someone else's", Status.DRAFT),
+    ],
+)
+def test_share_preview_refuses_whoever_may_not_share(frozen_now, writer_user, role, whose, status):
+    user = writer_user if role == "writer" else UserFactory(is_staff=True)
+    owner = writer_user if whose == "own" else UserFactory(is_staff=True)
+    article = writers_article(owner, status)
+
+    assert not workflow.may_share_preview(article=article, user=user)
+    with pytest.raises(workflow.NotAllowed):
+        preview.share_preview(article=article, by=user)
+
+    assert not PreviewLink.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["writer_user", "moderator_user", "editor_user"])
+def test_share_preview_lets_the_writer_of_a_draft_and_reviewers_share(
+    request, frozen_now, draft, role
+):
+    user = request.getfixturevalue(role)
+
+    assert workflow.may_share_preview(article=draft, user=user)
+    link = preview.share_preview(article=draft, by=user, days=2)
+
+    assert (link.created_by, link.expires_at) == (user, frozen_now + timedelta(days=2))
+
+
+def test_revoke_preview_refuses_whoever_may_not_share(client, frozen_now, editor_user):
+    article = writers_article(UserFactory(is_staff=True), Status.DRAFT)
+    link = preview.share_preview(article=article, by=editor_user)
+
+    with pytest.raises(workflow.NotAllowed):
+        preview.revoke_preview(link=link, by=role_user(WRITERS))
+
+    link.refresh_from_db()
+    assert link.revoked_at is None
+    assert client.get(link.get_absolute_url()).status_code == 200
+
+
+def test_revoke_preview_withdraws_the_link_for_a_reviewer(
+    client, frozen_now, draft, editor_user, moderator_user
+):
+    link = preview.share_preview(article=draft, by=editor_user)
+
+    preview.revoke_preview(link=link, by=moderator_user)
+
+    link.refresh_from_db()
+    assert link.revoked_at == frozen_now
+    assert client.get(link.get_absolute_url()).status_code == 410

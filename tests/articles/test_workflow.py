@@ -527,3 +527,143 @@ def test_purge_deletes_a_trashed_article_for_good(frozen_now, editor_user):
 
     assert not Article.objects.filter(pk=article.pk).exists()
     assert not ArticleActivity.objects.filter(article_id=article.pk).exists()
+
+
+def test_purge_refusal_is_the_workflows_permission_error(frozen_now, writer_user):
+    article = article_in(Status.DRAFT, created_by=writer_user)
+    workflow.move_to_trash(article=article, by=superuser())
+
+    with pytest.raises(workflow.NotAllowed):
+        workflow.purge(article=reloaded(article), by=writer_user)
+
+
+# --- who may trash, restore, purge: the services enforce it, whoever calls them -------------
+
+TRASH_RULES = [
+    # role, whose article, status, may move it to the trash
+    ("writer_user", "own", Status.DRAFT, True),
+    ("writer_user", "own", Status.RETURNED, True),
+    ("writer_user", "own", Status.IN_REVIEW, False),
+    ("writer_user", "other", Status.DRAFT, False),
+    ("moderator_user", "other", Status.IN_REVIEW, False),
+    ("editor_user", "other", Status.PUBLISHED, True),
+]
+
+
+@pytest.mark.parametrize(("role", "whose", "status", "allowed"), TRASH_RULES)
+def test_move_to_trash_is_refused_to_whoever_may_not(
+    request, frozen_now, writer_user, role, whose, status, allowed
+):
+    user = request.getfixturevalue(role)
+    owner = writer_user if whose == "own" else UserFactory(is_staff=True)
+    article = article_in(status, created_by=owner)
+
+    assert workflow.may_move_to_trash(article=article, user=user) is allowed
+    if allowed:
+        workflow.move_to_trash(article=article, by=user)
+        assert reloaded(article).deleted_at == frozen_now
+    else:
+        with pytest.raises(workflow.NotAllowed):
+            workflow.move_to_trash(article=article, by=user)
+        assert reloaded(article).deleted_at is None
+        assert activity(article) == []
+
+
+def test_move_to_trash_refuses_what_is_already_there(frozen_now, editor_user):
+    article = article_in(Status.DRAFT)
+    workflow.move_to_trash(article=article, by=editor_user)
+
+    assert not workflow.may_move_to_trash(article=reloaded(article), user=editor_user)
+    with pytest.raises(workflow.WorkflowError, match="already in the trash"):
+        workflow.move_to_trash(article=reloaded(article), by=editor_user)
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("writer_user", False), ("moderator_user", False), ("editor_user", True)],
+)
+def test_restore_from_trash_is_refused_to_whoever_may_not(request, frozen_now, role, allowed):
+    user = request.getfixturevalue(role)
+    article = article_in(Status.DRAFT, created_by=user)
+    workflow.move_to_trash(article=article, by=superuser())
+    trashed = reloaded(article)
+
+    assert workflow.may_restore_from_trash(article=trashed, user=user) is allowed
+    if allowed:
+        workflow.restore_from_trash(article=trashed, by=user)
+        assert reloaded(article).deleted_at is None
+    else:
+        with pytest.raises(workflow.NotAllowed, match="Only editors"):
+            workflow.restore_from_trash(article=trashed, by=user)
+        assert reloaded(article).deleted_at == frozen_now
+        assert [e.action for e in activity(article)] == ["trash"]
+
+
+def test_restore_from_trash_refuses_an_article_that_is_not_in_the_trash(frozen_now, editor_user):
+    article = article_in(Status.DRAFT)
+
+    assert not workflow.may_restore_from_trash(article=article, user=editor_user)
+    with pytest.raises(workflow.WorkflowError, match="not in the trash"):
+        workflow.restore_from_trash(article=article, by=editor_user)
+
+    assert activity(article) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("writer_user", False), ("moderator_user", False), ("editor_user", True)],
+)
+def test_may_purge_only_editors_and_only_from_the_trash(request, frozen_now, role, allowed):
+    user = request.getfixturevalue(role)
+    article = article_in(Status.DRAFT, created_by=user)
+
+    assert not workflow.may_purge(article=article, user=user)
+    workflow.move_to_trash(article=article, by=superuser())
+    assert workflow.may_purge(article=reloaded(article), user=user) is allowed
+
+
+# --- the one version check ----------------------------------------------------------------
+
+
+def test_check_version_returns_the_saved_version(frozen_now):
+    article = article_in(Status.DRAFT)
+    saved = reloaded(article).version
+
+    assert workflow.check_version(article=article, expected_version=saved) == saved
+    assert workflow.check_version(article=article, expected_version=None) == saved
+
+
+def test_check_version_refuses_a_stale_version(frozen_now):
+    article = article_in(Status.DRAFT)
+    loaded = reloaded(article).version
+    reloaded(article).save()
+
+    with pytest.raises(workflow.EditConflict) as raised:
+        workflow.check_version(article=article, expected_version=loaded)
+
+    assert raised.value.current_version == loaded + 1
+
+
+@pytest.mark.parametrize("service", ["save_article", "transition"])
+def test_saving_and_stepping_through_the_workflow_use_the_one_version_check(
+    monkeypatch, frozen_now, service
+):
+    article = article_in(Status.IN_REVIEW, authors=[AuthorFactory()])
+    seen: list[int | None] = []
+    real_check = workflow.check_version
+
+    def spy(*, article: Article, expected_version: int | None) -> int:
+        seen.append(expected_version)
+        return real_check(article=article, expected_version=expected_version)
+
+    monkeypatch.setattr(workflow, "check_version", spy)
+    loaded = reloaded(article)
+    version = loaded.version
+    if service == "save_article":
+        workflow.save_article(article=loaded, by=superuser(), expected_version=version)
+    else:
+        workflow.transition(
+            article=loaded, name="approve", by=superuser(), expected_version=version
+        )
+
+    assert seen == [version]
