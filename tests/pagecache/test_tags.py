@@ -35,9 +35,7 @@ def test_helpers_by_pk_give_the_tags_of_the_loaded_objects():
     assert pagecache.collection_of("articles", Author, author.pk) == pagecache.collection(
         "articles", author
     )
-    assert pagecache.collection_of("articles", Tag, tag.pk) == pagecache.collection(
-        "articles", tag
-    )
+    assert pagecache.collection_of("articles", Tag, tag.pk) == pagecache.collection("articles", tag)
 
 
 def test_tags_of_flattens_objects_strings_and_lists_and_skips_none():
