@@ -26,7 +26,6 @@ How it works
 The cache is Django's: Redis when REDIS_URL is set (shared by every app server), local memory
 otherwise.
 
-
 The modules: ``tags`` names what a page shows (and views declare it with ``depends_on``);
 ``store`` keeps pages and versions; ``middleware`` stores pages and answers hits behind Django's
 handler; ``wsgi`` answers hits in front of it; ``schedule`` ends every page at the next scheduled

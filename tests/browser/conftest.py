@@ -144,7 +144,7 @@ def demo_site(transactional_db):
     """The demo content (five articles with every body element, authors, experts, topics and
     comments), with comments open on every article so each page shows its comment form: the
     demo's publish dates are fixed, and by age most would have closed."""
-    from core.management.commands.load_demo import load_demo
+    from website.management.commands.load_demo import load_demo
     from core.models import SiteSettings
 
     load_demo()
