@@ -144,8 +144,8 @@ def demo_site(transactional_db):
     """The demo content (five articles with every body element, authors, experts, topics and
     comments), with comments open on every article so each page shows its comment form: the
     demo's publish dates are fixed, and by age most would have closed."""
-    from website.management.commands.load_demo import load_demo
     from core.models import SiteSettings
+    from website.management.commands.load_demo import load_demo
 
     load_demo()
     site = SiteSettings.current()
