@@ -9,7 +9,7 @@ in a few minutes. So `Prose` renders a pool of blocks once (paragraphs, headings
 lists, quote placements, article links …) with the real renderer, and `compose_body` builds each
 article from blocks separated by blank lines. For these block kinds, rendering a body separated
 that way gives exactly the rendered blocks joined together, and the plain text and word count
-add up the same way; tests/core/test_seed_bench.py checks composed bodies against
+add up the same way; tests/website/test_seed_bench.py checks composed bodies against
 `render_body` of their source, so a renderer change that breaks this is caught.
 """
 
