@@ -28,8 +28,10 @@ from pagecache.tags import tags_of
 logger = logging.getLogger("dossier.page_cache")
 
 VERSION_PREFIX = "pc:v:"
-# Pages stored before they held the security headers (see store_headers()) are not read.
-PAGE_PREFIX = "pc:page:2:"
+# Bumped when stored pages must not be read after a deploy: 2, pages without the security
+# headers (see store_headers()); 3, pages whose comments tag was "comments:article:N" before
+# tags came from pagecache.tags ("list:comments:article:N"), which no change moves any more.
+PAGE_PREFIX = "pc:page:3:"
 URLS_PREFIX = "pc:urls:"
 CLOCK_KEY = "pc:clock"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
