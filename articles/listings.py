@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 import pagecache
 from authors.models import Author, Expert
+from core.pagination import KnownCountPaginator
 from core.views import SlugObjectMixin
 from topics.models import Topic
 
@@ -60,6 +61,17 @@ class TopicDetailView(ArticleListPage):
         topic = self.object
         return Article.objects.live().in_topic(topic).exclude(pk=topic.pillar_article_id)
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Counting the cluster's own query would read every live article (see count_in_topic).
+        topic = self.object
+        self.subtopics = list(topic.subtopics.all())
+        count = Article.objects.live().count_in_topic(
+            topic,
+            subtopic_ids=[sub.pk for sub in self.subtopics],
+            exclude_pk=topic.pillar_article_id,
+        )
+        return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         topic = self.object
@@ -67,7 +79,7 @@ class TopicDetailView(ArticleListPage):
         pillar = None
         if topic.pillar_article_id and context["page_obj"].number == 1:
             pillar = Article.objects.live().with_cards().filter(pk=topic.pillar_article_id).first()
-        context.update(pillar=pillar, subtopics=topic.subtopics.all())
+        context.update(pillar=pillar, subtopics=self.subtopics)
         pagecache.depends_on(
             self.request,
             topic.parent,

@@ -1,4 +1,4 @@
-"""A paginator that learns the total from the page query itself."""
+"""Paginators that do not ask the database for COUNT(*) of the page's own query."""
 
 from __future__ import annotations
 
@@ -56,3 +56,16 @@ class WindowCountPaginator(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         return number
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its total by whoever built the list.
+
+    For lists whose own query cannot be counted cheaply but whose total can be found another
+    way: a topic's cluster ORs three conditions, and counting that query read every live
+    article; its two halves are each counted from an index (ArticleQuerySet.count_in_topic).
+    """
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count

@@ -198,6 +198,20 @@ class Article(SlugHistoryMixin, models.Model):
             models.Index(fields=["primary_topic", "status", "publish_at"]),
             # Related reading's candidates: a topic's most recently added articles.
             models.Index(fields=["primary_topic", "id"], name="article_topic_recent_idx"),
+            # A topic page's total (ArticleQuerySet.count_in_topic), read from these alone: the
+            # published, untrashed articles by primary topic, and the same looked up by id for
+            # the articles listing the topic as a further topic. The other conditions of
+            # live() are in the indexed columns, so neither count visits the table.
+            models.Index(
+                fields=["primary_topic", "publish_at", "expire_at", "id"],
+                condition=Q(status=Status.PUBLISHED, deleted_at__isnull=True),
+                name="article_live_topic_idx",
+            ),
+            models.Index(
+                fields=["id", "publish_at", "expire_at", "primary_topic"],
+                condition=Q(status=Status.PUBLISHED, deleted_at__isnull=True),
+                name="article_live_id_idx",
+            ),
             # The admin's article list: it shows what is not in the trash unless asked, newest
             # change first, filtered and sorted by these columns and drilled down by publish
             # date. Partial indexes on the rows it shows let each page, its count and its date

@@ -94,6 +94,24 @@ class ArticleQuerySet(models.QuerySet):
             Q(primary_topic=topic) | Q(pk__in=further) | Q(primary_topic__parent=topic)
         )
 
+    def count_in_topic(self, topic, *, subtopic_ids, exclude_pk: int | None = None) -> int:
+        """How many articles of this queryset in_topic(topic) finds, in two index-only counts.
+
+        Counting in_topic() itself read every live article (its OR of three conditions cannot
+        use one index): 80–110 ms at 100,000 articles. Here the articles whose primary topic is
+        the topic or one of its subtopics are counted from `article_live_topic_idx`, and those
+        listing it as a further topic from the link table and `article_live_id_idx`, leaving
+        out the ones already counted. `subtopic_ids` are the topic's subtopics (the page lists
+        them anyway).
+        """
+        cluster = [topic.pk, *subtopic_ids]
+        articles = self.exclude(pk=exclude_pk) if exclude_pk else self
+        by_primary = articles.filter(primary_topic_id__in=cluster).count()
+        further = articles.filter(
+            pk__in=self.model.topics.through.objects.filter(topic=topic).values("article_id")
+        ).exclude(primary_topic_id__in=cluster)
+        return by_primary + further.count()
+
     def by_author(self, author) -> ArticleQuerySet:
         return self.filter(pk__in=Byline.objects.filter(author=author).values("article_id"))
 

@@ -598,3 +598,35 @@ def test_with_tag_list_brings_every_tag_in_the_article_query(django_assert_num_q
     )
     assert sorted(t["name"] for t in found[tagged.pk]) == sorted(names)
     assert found[untagged.pk] is None
+
+
+def test_count_in_topic_counts_what_in_topic_lists(frozen_now):
+    """The topic page's total comes from two index-only counts; it must match the list's own
+    query whatever mix of primary, subtopic and further-topic articles the cluster holds."""
+    topic = TopicFactory()
+    sub = TopicFactory(parent=topic)
+    elsewhere = TopicFactory()
+    pillar = ArticleFactory(primary_topic=topic)
+    topic.pillar_article = pillar
+    topic.save()
+    ArticleFactory(primary_topic=topic)
+    ArticleFactory(primary_topic=sub)
+    further = ArticleFactory(primary_topic=elsewhere)
+    further.topics.add(topic)
+    # Listed as a further topic *and* in the cluster by its primary topic: counted once.
+    both = ArticleFactory(primary_topic=sub)
+    both.topics.add(topic)
+    # A further topic of the subtopic does not put an article in the main topic's cluster.
+    ArticleFactory(primary_topic=elsewhere).topics.add(sub)
+    ArticleFactory(primary_topic=elsewhere)
+    ArticleFactory(primary_topic=topic, status=Status.DRAFT)
+    ArticleFactory(primary_topic=topic, expire_at=frozen_now)
+    hidden = ArticleFactory(primary_topic=elsewhere, deleted_at=frozen_now)
+    hidden.topics.add(topic)
+
+    live = Article.objects.live()
+    for excluded in (None, pillar.pk):
+        listed = live.in_topic(topic).exclude(pk=excluded) if excluded else live.in_topic(topic)
+        counted = live.count_in_topic(topic, subtopic_ids=[sub.pk], exclude_pk=excluded)
+        assert counted == listed.count() == (5 if excluded is None else 4)
+    assert live.count_in_topic(sub, subtopic_ids=[]) == live.in_topic(sub).count() == 3
