@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -13,11 +14,14 @@ from django.views.generic import DetailView, ListView
 import pagecache
 from core.pagination import WindowCountPaginator
 from core.views import SlugObjectMixin
+from pagecache import snapshots
+from pagecache.backend import CACHE_UNREACHABLE
 
-from . import preview, search
+from . import page_parts, preview, search
 from .forms import SearchForm
 from .listings import shown_on_cards
 from .models import EDITING_ONLY_FIELDS, Article, RelatedLink, live_q
+from .models.querysets import body_reference_lookups, byline_lookups
 from .rendering import finish_body, referenced_article_ids
 
 # A related link shows its target's title, address and topic, never its text.
@@ -37,14 +41,57 @@ def add_published_page_section(section: PublishedPageSection) -> None:
         published_page_sections.append(section)
 
 
+def page_data_lookups() -> list:
+    """Prefetches of everything an article page shows besides the article's row and topic, in a
+    fixed number of queries whatever the article holds."""
+    return [
+        *body_reference_lookups(Article),
+        *byline_lookups(),
+        "tags",
+        "topics",
+        Prefetch(
+            "related_links",
+            # All of them, each marked live or not by THE live rule: the page shows the live
+            # ones and depends on all (one going live must refresh this page).
+            queryset=RelatedLink.objects.annotate(
+                target_live=ExpressionWrapper(
+                    live_q(prefix="to_article__"), output_field=BooleanField()
+                )
+            )
+            .select_related("to_article__primary_topic")
+            .defer(*(f"to_article__{name}" for name in LINKED_ARTICLE_UNUSED)),
+            to_attr="all_related_links",
+        ),
+    ]
+
+
 class ArticleDetailView(SlugObjectMixin, DetailView):
+    """An article's page: a published article for readers, any article for staff (preview).
+
+    A published article's page is put together from its kept parts when they are current
+    (articles/page_parts.py): one query for the article and its parts, then the comments. When
+    they are not, the page data is read (page_data_lookups), the parts rendered and kept.
+    """
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     slug_model = Article
 
+    def dispatch(self, request, *args, **kwargs):
+        # Before the article is read: parts rendered from data read before a change committed
+        # are then never kept as current (pagecache.snapshots).
+        self.started = None
+        if page_parts.enabled():
+            with contextlib.suppress(CACHE_UNREACHABLE):  # then parts are shown, not kept
+                self.started = snapshots.started()
+        return super().dispatch(request, *args, **kwargs)
+
     def get_slug_queryset(self):
         # Staff open drafts through this same view (preview); everyone else gets live() only.
-        return self.with_page_data(Article.objects.visible_to(self.request.user))
+        articles = Article.objects.visible_to(self.request.user)
+        if page_parts.enabled():
+            return articles.for_reading().select_related("primary_topic__parent", "page_parts")
+        return self.with_page_data(articles)
 
     @staticmethod
     def with_page_data(articles):
@@ -52,30 +99,34 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
         return (
             articles.for_reading()
             .select_related("primary_topic__parent")
-            .with_body_references()
-            .with_bylines()
-            .prefetch_related(
-                "tags",
-                "topics",
-                Prefetch(
-                    "related_links",
-                    # All of them, each marked live or not by THE live rule: the page shows the
-                    # live ones and depends on all (one going live must refresh this page).
-                    queryset=RelatedLink.objects.annotate(
-                        target_live=ExpressionWrapper(
-                            live_q(prefix="to_article__"), output_field=BooleanField()
-                        )
-                    )
-                    .select_related("to_article__primary_topic")
-                    .defer(*(f"to_article__{name}" for name in LINKED_ARTICLE_UNUSED)),
-                    to_attr="all_related_links",
-                ),
-            )
+            .prefetch_related(*page_data_lookups())
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article: Article = self.object
+        parts = None if self.is_preview else page_parts.kept_parts(self.request, article)
+        if parts is not None:
+            shows = set(parts.shows)
+        else:
+            if not hasattr(article, "all_related_links"):  # read with its kept parts only
+                prefetch_related_objects([article], *page_data_lookups())
+            context.update(self.page_data(article))
+            shows = self.shows(context)
+            if not self.is_preview and page_parts.enabled():
+                parts = page_parts.render_parts(
+                    self.request, context, shows=shows, started=self.started
+                )
+        context.update(parts=parts, is_preview=self.is_preview)
+        if not self.is_preview:
+            # Comments belong to the published article; previews show none and take none.
+            for section in published_page_sections:
+                context.update(section(self.request, article))
+            pagecache.depends_on(self.request, shows)
+        return context
+
+    def page_data(self, article: Article) -> dict:
+        """What the page's parts show, from the article with its page data prefetched."""
         curated = [link for link in article.all_related_links if link.target_live]
         wanted = settings.DOSSIER["RELATED_ARTICLES_COUNT"]
         # Always fetched, even when the curated links fill the list, so the page makes the same
@@ -85,43 +136,44 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
             .related_to(article, exclude=[link.to_article_id for link in curated])
             .as_links()[:wanted]
         )
-        context.update(
-            body=finish_body(
+        return {
+            "body": finish_body(
                 article.body_html,
                 live_urls={a.pk: a.get_absolute_url() for a in article.live_linked_articles},
                 quotes={quote.key: quote for quote in article.quotes.all()},
             ),
-            bylines=article.bylines.all(),
-            curated_links=curated,
-            suggested_articles=suggested[: max(wanted - len(curated), 0)],
-            is_preview=self.is_preview,
-        )
-        if not self.is_preview:
-            # Comments belong to the published article; previews show none and take none.
-            for section in published_page_sections:
-                context.update(section(self.request, article))
-            self.declare_cache_dependencies(context)
-        return context
+            "bylines": article.bylines.all(),
+            "curated_links": curated,
+            "suggested_articles": suggested[: max(wanted - len(curated), 0)],
+        }
 
-    def declare_cache_dependencies(self, context) -> None:
-        """Everything this page shows, for the page cache (pagecache/)."""
-        article: Article = self.object
+    def shows(self, context) -> set[str]:
+        """The page cache's tags for everything the page's parts show."""
+        article: Article = context["article"]
         topics = [article.primary_topic, article.primary_topic.parent, *article.topics.all()]
         tags = list(article.tags.all())
-        pagecache.depends_on(
-            self.request,
-            article,
-            topics,
-            tags,
-            [byline.author for byline in context["bylines"]],
-            [quote.expert for quote in article.quotes.all()],
-            [link.to_article for link in article.all_related_links],
-            [related.primary_topic for related in context["suggested_articles"]],
-            context["suggested_articles"],
-            [pagecache.object_tag(Article, pk) for pk in referenced_article_ids(article.body_html)],
-            # Suggested reading comes from the articles sharing its topics and tags.
-            [pagecache.collection("articles", scope) for scope in [*topics, *tags] if scope],
+        body_html = article.body_html
+        shown = pagecache.tags_of(
+            [
+                pagecache.SITE_TAG,  # the site's name and logo, in the head
+                article,
+                topics,
+                tags,
+                [byline.author for byline in context["bylines"]],
+                [quote.expert for quote in article.quotes.all()],
+                [link.to_article for link in article.all_related_links],
+                [related.primary_topic for related in context["suggested_articles"]],
+                context["suggested_articles"],
+                [pagecache.object_tag(Article, pk) for pk in referenced_article_ids(body_html)],
+            ]
         )
+        if not page_parts.enabled():
+            # Suggested reading chosen afresh at each rendering comes from the articles sharing
+            # its topics and tags. Kept parts choose it once (articles/page_parts.py).
+            shown |= pagecache.tags_of(
+                pagecache.collection("articles", scope) for scope in [*topics, *tags] if scope
+            )
+        return shown
 
     @cached_property
     def is_preview(self) -> bool:

@@ -295,6 +295,9 @@ DOSSIER = {
     "WORDS_PER_MINUTE": int(os.environ.get("WORDS_PER_MINUTE", "230")),
     "RELATED_ARTICLES_COUNT": int(os.environ.get("RELATED_ARTICLES_COUNT", "4")),
     "ARTICLES_PER_PAGE": int(os.environ.get("ARTICLES_PER_PAGE", "12")),
+    # Keep each published article page's rendered parts in the database and render the page
+    # from them while nothing they show has changed (articles/page_parts.py).
+    "PAGE_PARTS": env_bool("PAGE_PARTS", default=True),
     # Default for Site settings' "close comments after (days)"; 0 = never by age.
     "COMMENTS_CLOSE_AFTER_DAYS": int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "30")),
 }

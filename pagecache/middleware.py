@@ -9,7 +9,7 @@ import time
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 
-from pagecache import store
+from pagecache import snapshots, store
 from pagecache.backend import CACHE_UNREACHABLE
 from pagecache.conf import config
 from pagecache.schedule import next_scheduled_change
@@ -77,9 +77,9 @@ class PageCacheMiddleware:
         return page
 
     def store_page(self, request, response, key: str, started: int) -> store.StoredPage | None:
-        tags = store.versions_for_storing(request._page_cache_tags, started=started)
-        # Something this page shows changed while it was being built: it may hold old data.
-        if tags is None or any(version > started for version in tags.values()):
+        # None when something this page shows changed while it was being built.
+        tags = snapshots.pin(request._page_cache_tags, started=started)
+        if tags is None:
             return None
         now = time.time()
         lifetime = config("SECONDS")

@@ -56,6 +56,23 @@ EDITING_ONLY_FIELDS = ("body", "body_text", "search_vector")
 RELATED_CANDIDATE_POOL = 200
 
 
+def byline_lookups() -> list[models.Prefetch]:
+    """Prefetches of the ordered byline with each author (ArticleQuerySet.with_bylines)."""
+    return [models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))]
+
+
+def body_reference_lookups(model: type[Article]) -> list[models.Prefetch]:
+    """Prefetches of what finish_body() needs (ArticleQuerySet.with_body_references)."""
+    return [
+        models.Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
+        models.Prefetch(
+            "linked_articles",
+            queryset=model.objects.live().only("pk", "slug"),
+            to_attr="live_linked_articles",
+        ),
+    ]
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self, at: datetime | None = None) -> ArticleQuerySet:
         return self.filter(live_q(at))
@@ -146,9 +163,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_bylines(self) -> ArticleQuerySet:
         """The ordered byline with each author, in one query for any number of articles."""
-        return self.prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        )
+        return self.prefetch_related(*byline_lookups())
 
     def with_tag_list(self) -> ArticleQuerySet:
         """Each article's tags as `tag_list`, [{"id": …, "name": …}, …] in no particular order
@@ -165,14 +180,7 @@ class ArticleQuerySet(models.QuerySet):
     def with_body_references(self) -> ArticleQuerySet:
         """What finish_body() needs: the placed quotes with their experts, and which linked
         articles are live now (as `live_linked_articles`). Two queries for any number of rows."""
-        return self.prefetch_related(
-            models.Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
-            models.Prefetch(
-                "linked_articles",
-                queryset=self.model.objects.live().only("pk", "slug"),
-                to_attr="live_linked_articles",
-            ),
-        )
+        return self.prefetch_related(*body_reference_lookups(self.model))
 
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by("-publish_at", "-pk")

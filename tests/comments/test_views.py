@@ -105,6 +105,7 @@ def test_the_article_page_makes_the_same_queries_with_few_or_many_comments(clien
         return len(captured)
 
     top = CommentFactory(article=article)
+    queries()  # renders and keeps the page's parts (articles/page_parts.py)
     few = queries()
     for _ in range(15):
         CommentFactory(article=article, parent=CommentFactory(article=article))
