@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core import signing
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -14,14 +12,10 @@ import pagecache
 from core.pagination import WindowCountPaginator
 from core.views import SlugObjectMixin
 
-from . import preview, search
+from . import preview, search, selectors
 from .forms import SearchForm
 from .listings import shown_on_cards
-from .models import EDITING_ONLY_FIELDS, Article, RelatedLink, live_q
-from .rendering import finish_body, referenced_article_ids
-
-# A related link shows its target's title, address and topic, never its text.
-LINKED_ARTICLE_UNUSED = (*EDITING_ONLY_FIELDS, "body_html", "toc")
+from .models import Article
 
 #: Sections that apps above articles add to a published article's page: functions taking the
 #: request and the article and giving context for the template. Each declares to the page cache
@@ -49,53 +43,20 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
     @staticmethod
     def with_page_data(articles):
         """Everything the page shows, in a fixed number of queries whatever the article holds."""
-        return (
-            articles.for_reading()
-            .select_related("primary_topic__parent")
-            .with_body_references()
-            .with_bylines()
-            .prefetch_related(
-                "tags",
-                "topics",
-                Prefetch(
-                    "related_links",
-                    # All of them, each marked live or not by THE live rule: the page shows the
-                    # live ones and depends on all (one going live must refresh this page).
-                    queryset=RelatedLink.objects.annotate(
-                        target_live=ExpressionWrapper(
-                            live_q(prefix="to_article__"), output_field=BooleanField()
-                        )
-                    )
-                    .select_related("to_article__primary_topic")
-                    .defer(*(f"to_article__{name}" for name in LINKED_ARTICLE_UNUSED)),
-                    to_attr="all_related_links",
-                ),
-            )
-        )
+        return selectors.with_article_page_data(articles)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article: Article = self.object
-        curated = [link for link in article.all_related_links if link.target_live]
-        wanted = settings.DOSSIER["RELATED_ARTICLES_COUNT"]
-        # Always fetched, even when the curated links fill the list, so the page makes the same
-        # number of queries whatever the article holds.
-        suggested = list(
-            Article.objects.live()
-            .related_to(article, exclude=[link.to_article_id for link in curated])
-            .as_links()[:wanted]
-        )
+        page = selectors.article_page(article)
         context.update(
-            body=finish_body(
-                article.body_html,
-                live_urls={a.pk: a.get_absolute_url() for a in article.live_linked_articles},
-                quotes={quote.key: quote for quote in article.quotes.all()},
-            ),
-            bylines=article.bylines.all(),
-            curated_links=curated,
-            suggested_articles=suggested[: max(wanted - len(curated), 0)],
+            body=page.body,
+            bylines=page.bylines,
+            curated_links=page.curated_links,
+            suggested_articles=page.suggested_articles,
             is_preview=self.is_preview,
         )
+        self.page = page
         if not self.is_preview:
             # Comments belong to the published article; previews show none and take none.
             for section in published_page_sections:
@@ -105,23 +66,7 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
 
     def declare_cache_dependencies(self, context) -> None:
         """Everything this page shows, for the page cache (pagecache/)."""
-        article: Article = self.object
-        topics = [article.primary_topic, article.primary_topic.parent, *article.topics.all()]
-        tags = list(article.tags.all())
-        pagecache.depends_on(
-            self.request,
-            article,
-            topics,
-            tags,
-            [byline.author for byline in context["bylines"]],
-            [quote.expert for quote in article.quotes.all()],
-            [link.to_article for link in article.all_related_links],
-            [related.primary_topic for related in context["suggested_articles"]],
-            context["suggested_articles"],
-            [pagecache.object_tag(Article, pk) for pk in referenced_article_ids(article.body_html)],
-            # Suggested reading comes from the articles sharing its topics and tags.
-            [pagecache.collection("articles", scope) for scope in [*topics, *tags] if scope],
-        )
+        pagecache.depends_on(self.request, self.page.shows())
 
     @cached_property
     def is_preview(self) -> bool:
