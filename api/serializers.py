@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.files.storage import default_storage
+from django.db import models
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -78,7 +79,25 @@ def renditions(context: dict, made: dict) -> list[dict]:
     ]
 
 
-class TopicRef(serializers.ModelSerializer):
+class PlainText(serializers.CharField):
+    def __init__(self, allow_unicode=None, validators=(), **kwargs):
+        # Output only: the model's validators (its slug pattern) would become the schema's.
+        super().__init__(**kwargs)
+
+
+class Model(serializers.ModelSerializer):
+    """Model fields as the API gives them: slugs and addresses as plain strings. A slug may be
+    in any script (the schema's ASCII-only word pattern would refuse "иран"), and an optional
+    address is "" when there is none, which "format: uri" would refuse."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.SlugField: PlainText,
+        models.URLField: PlainText,
+    }
+
+
+class TopicRef(Model):
     url = PageUrl()
     api_url = ApiUrl("api:topic-detail")
 
@@ -87,7 +106,7 @@ class TopicRef(serializers.ModelSerializer):
         fields = ["slug", "name", "url", "api_url"]
 
 
-class AuthorRef(serializers.ModelSerializer):
+class AuthorRef(Model):
     url = PageUrl()
     api_url = ApiUrl("api:author-detail")
 
@@ -96,7 +115,7 @@ class AuthorRef(serializers.ModelSerializer):
         fields = ["slug", "name", "role", "url", "api_url"]
 
 
-class ExpertRef(serializers.ModelSerializer):
+class ExpertRef(Model):
     url = PageUrl()
     api_url = ApiUrl("api:expert-detail")
 
@@ -105,7 +124,7 @@ class ExpertRef(serializers.ModelSerializer):
         fields = ["slug", "name", "credentials", "url", "api_url"]
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(Model):
     url = serializers.SerializerMethodField()
     api_url = ApiUrl("api:tag-detail")
 
@@ -117,7 +136,7 @@ class TagSerializer(serializers.ModelSerializer):
         return absolute(self.context, reverse("articles:tag", kwargs={"slug": tag.slug}))
 
 
-class ArticleSummary(serializers.ModelSerializer):
+class ArticleSummary(Model):
     """An article as lists show it."""
 
     url = PageUrl()
@@ -178,7 +197,7 @@ class SearchResult(ArticleSummary):
         return str(snippet_html(article, self.context["query"]))
 
 
-class PlacedQuote(serializers.ModelSerializer):
+class PlacedQuote(Model):
     expert = ExpertRef()
 
     class Meta:
@@ -255,7 +274,7 @@ class ArticleDetail(ArticleSummary):
         ]
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(Model):
     url = PageUrl()
     api_url = ApiUrl("api:topic-detail")
     parent = TopicRef(allow_null=True)
@@ -281,7 +300,7 @@ class AuthorLinkSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
-class AuthorSerializer(serializers.ModelSerializer):
+class AuthorSerializer(Model):
     url = PageUrl()
     api_url = ApiUrl("api:author-detail")
     links = AuthorLinkSerializer(many=True)
@@ -313,10 +332,10 @@ class AuthorSerializer(serializers.ModelSerializer):
         return articles_of(self.context, author=author.slug)
 
 
-class ExpertSerializer(serializers.ModelSerializer):
+class ExpertSerializer(Model):
     url = PageUrl()
     api_url = ApiUrl("api:expert-detail")
-    website = serializers.URLField(source="url", help_text="The expert's own page.")
+    website = serializers.CharField(source="url", help_text='The expert\'s own page, or "".')
 
     class Meta:
         model = Expert

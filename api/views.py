@@ -7,6 +7,8 @@ answer carries an ETag and honours If-None-Match, stored or not.
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -98,15 +100,25 @@ class DetailView(PublicView):
         return [obj]
 
     def get(self, request, slug: str):
-        obj = self.find(slug)
+        # The route takes any text, so its 404 is the API's JSON one; a slug no object can
+        # have (a NUL byte, which PostgreSQL refuses in a query) is looked for nowhere.
+        obj = self.find(slug) if SLUG.fullmatch(slug) else None
         if obj is None:
-            moved = SlugHistory.objects.find(self.findable(), slug)
+            moved = (
+                SlugHistory.objects.find(self.findable(), slug) if SLUG.fullmatch(slug) else None
+            )
             if moved is None:
                 raise NotFound("Nothing public has this slug.")
             return HttpResponsePermanentRedirect(reverse(self.route, kwargs={"slug": moved.slug}))
+        return self.answer(request, obj)
+
+    def answer(self, request, obj) -> Response:
         self.shows(request, self.object_shows(obj))
         return Response(self.get_serializer(obj).data)
 
+
+#: What a slug may hold: letters of any script, digits, "_" and "-" (core.converters).
+SLUG = re.compile(r"[-\w]+")
 
 DETAIL_RESPONSES = {301: MOVED, 404: NOT_FOUND, 429: THROTTLED}
 LIST_RESPONSES = {400: BAD_QUERY, 404: NOT_FOUND, 429: THROTTLED}
@@ -152,10 +164,7 @@ class ArticleDetail(DetailView):
     def findable(self):
         return selectors.live_articles()
 
-    def get(self, request, slug: str):
-        article = self.find(slug)
-        if article is None:
-            return super().get(request, slug)  # moved, or a 404
+    def answer(self, request, article) -> Response:
         page = article_page(article)
         self.shows(request, page.shows())
         return Response(self.get_serializer_class()(article, context=self.context(page=page)).data)
