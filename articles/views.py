@@ -3,9 +3,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core import signing
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -17,15 +16,10 @@ from core.views import SlugObjectMixin
 from pagecache import snapshots
 from pagecache.backend import CACHE_UNREACHABLE
 
-from . import page_parts, preview, search
+from . import page_parts, preview, search, selectors
 from .forms import SearchForm
 from .listings import shown_on_cards
-from .models import EDITING_ONLY_FIELDS, Article, RelatedLink, live_q
-from .models.querysets import body_reference_lookups, byline_lookups
-from .rendering import finish_body, referenced_article_ids
-
-# A related link shows its target's title, address and topic, never its text.
-LINKED_ARTICLE_UNUSED = (*EDITING_ONLY_FIELDS, "body_html", "toc")
+from .models import Article
 
 #: Sections that apps above articles add to a published article's page: functions taking the
 #: request and the article and giving context for the template. Each declares to the page cache
@@ -39,30 +33,6 @@ def add_published_page_section(section: PublishedPageSection) -> None:
     """Add a section to every published article's page (call from an AppConfig.ready())."""
     if section not in published_page_sections:
         published_page_sections.append(section)
-
-
-def page_data_lookups() -> list:
-    """Prefetches of everything an article page shows besides the article's row and topic, in a
-    fixed number of queries whatever the article holds."""
-    return [
-        *body_reference_lookups(Article),
-        *byline_lookups(),
-        "tags",
-        "topics",
-        Prefetch(
-            "related_links",
-            # All of them, each marked live or not by THE live rule: the page shows the live
-            # ones and depends on all (one going live must refresh this page).
-            queryset=RelatedLink.objects.annotate(
-                target_live=ExpressionWrapper(
-                    live_q(prefix="to_article__"), output_field=BooleanField()
-                )
-            )
-            .select_related("to_article__primary_topic")
-            .defer(*(f"to_article__{name}" for name in LINKED_ARTICLE_UNUSED)),
-            to_attr="all_related_links",
-        ),
-    ]
 
 
 class ArticleDetailView(SlugObjectMixin, DetailView):
@@ -96,11 +66,7 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
     @staticmethod
     def with_page_data(articles):
         """Everything the page shows, in a fixed number of queries whatever the article holds."""
-        return (
-            articles.for_reading()
-            .select_related("primary_topic__parent")
-            .prefetch_related(*page_data_lookups())
-        )
+        return selectors.with_article_page_data(articles)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -110,9 +76,19 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
             shows = set(parts.shows)
         else:
             if not hasattr(article, "all_related_links"):  # read with its kept parts only
-                prefetch_related_objects([article], *page_data_lookups())
-            context.update(self.page_data(article))
-            shows = self.shows(context)
+                prefetch_related_objects([article], *selectors.article_page_lookups())
+            page = selectors.article_page(article)
+            context.update(
+                body=page.body,
+                bylines=page.bylines,
+                curated_links=page.curated_links,
+                suggested_articles=page.suggested_articles,
+            )
+            # Kept parts choose suggested reading once (articles/page_parts.py); a page
+            # rendered afresh each time chooses it from its topics' and tags' articles.
+            shows = pagecache.tags_of(
+                [page.shows(suggestion_sources=not page_parts.enabled()), pagecache.SITE_TAG]
+            )
             if not self.is_preview and page_parts.enabled():
                 parts = page_parts.render_parts(
                     self.request, context, shows=shows, started=self.started
@@ -124,56 +100,6 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
                 context.update(section(self.request, article))
             pagecache.depends_on(self.request, shows)
         return context
-
-    def page_data(self, article: Article) -> dict:
-        """What the page's parts show, from the article with its page data prefetched."""
-        curated = [link for link in article.all_related_links if link.target_live]
-        wanted = settings.DOSSIER["RELATED_ARTICLES_COUNT"]
-        # Always fetched, even when the curated links fill the list, so the page makes the same
-        # number of queries whatever the article holds.
-        suggested = list(
-            Article.objects.live()
-            .related_to(article, exclude=[link.to_article_id for link in curated])
-            .as_links()[:wanted]
-        )
-        return {
-            "body": finish_body(
-                article.body_html,
-                live_urls={a.pk: a.get_absolute_url() for a in article.live_linked_articles},
-                quotes={quote.key: quote for quote in article.quotes.all()},
-            ),
-            "bylines": article.bylines.all(),
-            "curated_links": curated,
-            "suggested_articles": suggested[: max(wanted - len(curated), 0)],
-        }
-
-    def shows(self, context) -> set[str]:
-        """The page cache's tags for everything the page's parts show."""
-        article: Article = context["article"]
-        topics = [article.primary_topic, article.primary_topic.parent, *article.topics.all()]
-        tags = list(article.tags.all())
-        body_html = article.body_html
-        shown = pagecache.tags_of(
-            [
-                pagecache.SITE_TAG,  # the site's name and logo, in the head
-                article,
-                topics,
-                tags,
-                [byline.author for byline in context["bylines"]],
-                [quote.expert for quote in article.quotes.all()],
-                [link.to_article for link in article.all_related_links],
-                [related.primary_topic for related in context["suggested_articles"]],
-                context["suggested_articles"],
-                [pagecache.object_tag(Article, pk) for pk in referenced_article_ids(body_html)],
-            ]
-        )
-        if not page_parts.enabled():
-            # Suggested reading chosen afresh at each rendering comes from the articles sharing
-            # its topics and tags. Kept parts choose it once (articles/page_parts.py).
-            shown |= pagecache.tags_of(
-                pagecache.collection("articles", scope) for scope in [*topics, *tags] if scope
-            )
-        return shown
 
     @cached_property
     def is_preview(self) -> bool:

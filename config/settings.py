@@ -6,6 +6,7 @@ DATABASE_URL and REDIS_URL.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,10 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our origin (no CDN)
+    "corsheaders",
     # Dossier's apps, from the floor up; each imports only those above it in this list
     # (docs/architecture.md; the import-linter contract in pyproject.toml enforces it).
     "core",
@@ -61,12 +66,16 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "comments",
+    "api",
     "website",
 ]
 
 MIDDLEWARE = [
     # First: every log line of the request, and every answer, carries its id (core/request_id.py).
     "core.request_id.RequestIdMiddleware",
+    # CORS for the read API (/api/ only): above the page cache, so a hit answered here carries
+    # the headers too. The WSGI front leaves requests with an Origin header to Django for this.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses HTML, feeds and sitemaps for clients that accept gzip. Below WhiteNoise, which
@@ -318,6 +327,57 @@ COMMENTS = {
     "MAX_BODY_LENGTH": 3000,
     "DUPLICATE_WINDOW_HOURS": 24,
 }
+# --- Read API (api/, docs/api.md) ---------------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    # JSON only: one representation per URL, which is what the page cache (keyed by URL)
+    # stores. People read the API through Swagger UI at /api/v1/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],  # read-only: no request bodies
+    # Public content only: no logins, so no session or CSRF work for an API request, and every
+    # client is limited by its address (api/throttling.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AddressRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # No ?format=: a second representation of the same URL would share its cached page.
+    "URL_FORMAT_OVERRIDE": None,
+}
+_API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/minute").strip()
+if _API_RATE_LIMIT and not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", _API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must look like 300/minute (per second, minute, hour or day), or be "
+        f"empty for no limit; it is {_API_RATE_LIMIT!r}."
+    )
+API = {
+    # Requests one client address may make to the API, counted in the default cache (Redis in
+    # production, so shared by every app server). Empty: no limit. Page-cache hits are not
+    # counted: they are answered before Django runs.
+    "RATE_LIMIT": _API_RATE_LIMIT or None,
+    "PAGE_SIZE": int(os.environ.get("API_PAGE_SIZE", "20")),
+    "MAX_PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dossier read API",
+    "DESCRIPTION": "Live articles, topics, authors, experts and tags as JSON. docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files: nothing from another origin.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Cross-origin reads of the API from these origins (django-cors-headers), e.g.
+# https://app.example.org; "*" allows any origin. Default: none (same origin only).
+_API_CORS_ORIGINS = env_list("API_CORS_ORIGINS", "")
+CORS_ALLOW_ALL_ORIGINS = "*" in _API_CORS_ORIGINS
+CORS_ALLOWED_ORIGINS = [origin for origin in _API_CORS_ORIGINS if origin != "*"]
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+
 # --- Page cache (pagecache/) -----------------------------------------------------
 PAGE_CACHE = {
     "ENABLED": env_bool("PAGE_CACHE", default=True),

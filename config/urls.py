@@ -4,13 +4,14 @@ from django.urls import include, path
 
 # Each app owns its public URL prefixes: website the home page, feeds and sitemaps; articles
 # articles/, tags/, search/ and the pages listing articles (authors/, experts/, topics/);
-# comments the reader forms under articles/<slug>/ and comments/.
+# comments the reader forms under articles/<slug>/ and comments/; api the read API under api/v1/.
 urlpatterns = [
     path("", include("website.urls")),
     path("", include("articles.urls")),
     path("", include("articles.author_urls")),
     path("", include("articles.topic_urls")),
     path("", include("comments.urls")),
+    path("api/", include("api.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 

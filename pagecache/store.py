@@ -176,6 +176,12 @@ registry = UrlRegistry()
 # --- storing and serving ---------------------------------------------------------------
 
 
+def etag_of(content: bytes) -> str:
+    """The ETag of a page with this content: the same whether the page cache stored it or a
+    view computed it for an answer it could not store (the API does), so either validates."""
+    return '"' + hashlib.blake2b(content, digest_size=12).hexdigest() + '"'
+
+
 @dataclass
 class StoredPage:
     content: bytes
@@ -188,7 +194,7 @@ class StoredPage:
 
     @functools.cached_property  # once per stored page, not on every hit
     def etag(self) -> str:
-        return '"' + hashlib.blake2b(self.content, digest_size=12).hexdigest() + '"'
+        return etag_of(self.content)
 
     def is_fresh(self, now: float) -> bool:
         return now < self.expires_at and versions(self.tags) == self.tags

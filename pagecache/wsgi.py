@@ -56,6 +56,11 @@ class PageCacheApp:
         files = tuple(url for url in urls if url.startswith("/"))
         if environ.get("PATH_INFO", "").startswith(files):
             return None
+        # A cross-origin request: its answer carries CORS headers made for its Origin (the API,
+        # django-cors-headers), which a stored page does not keep. Django's middleware answers
+        # it, from the stored page when there is one (PageCacheMiddleware, below CORS).
+        if environ.get("HTTP_ORIGIN"):
+            return None
         # Django's request writes the decoded path back into its META, and META is the environ
         # it is given: on the environ handed on to Django, a path outside Latin-1 then fails to
         # decode a second time (a 500 for any Cyrillic or Persian URL). It gets a copy.

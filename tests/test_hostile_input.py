@@ -15,6 +15,7 @@ When a public route with a path argument is added, add it to PATH_ROUTES;
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -93,6 +94,11 @@ PATH_ROUTES = {
     "comments:write": ("slug", "/articles/{}/comments/write/"),
     "comments:report_article": ("slug", "/articles/{}/report/"),
     "comments:report_comment": ("pk", "/comments/{}/report/"),
+    "api:article-detail": ("slug", "/api/v1/articles/{}/"),
+    "api:topic-detail": ("slug", "/api/v1/topics/{}/"),
+    "api:author-detail": ("slug", "/api/v1/authors/{}/"),
+    "api:expert-detail": ("slug", "/api/v1/experts/{}/"),
+    "api:tag-detail": ("slug", "/api/v1/tags/{}/"),
 }
 
 UNKNOWN_PARAMETER = "utm_x"
@@ -152,6 +158,22 @@ def query_urls(site: Site, value: str) -> list[str]:
     return urls
 
 
+def api_query_urls(site: Site, value: str) -> list[str]:
+    """Every query parameter the read API reads, alone and beside valid ones, set to `value`.
+    Most values are refused with a 400 (in JSON), so the control is api_control_urls()."""
+    urls = []
+    articles = reverse("api:article-list")
+    for name in ("topic", "tag", "author", "updated_since", "page", "page_size"):
+        urls += [f"{articles}?{name}={value}", f"{articles}?topic={site.topic.slug}&{name}={value}"]
+    api_search = reverse("api:search")
+    urls += [f"{api_search}?{name}={value}" for name in ("q", "topic", "author", "page")]
+    urls += [f"{api_search}?q=live&page_size={value}", f"{articles}?{value}=1"]
+    for name in ("topic-list", "author-list", "expert-list", "tag-list"):
+        urls += [f"{reverse(f'api:{name}')}?page={value}"]
+    urls += [f"{reverse('api:docs')}?{name}={value}" for name in ("lang", "script")]
+    return urls
+
+
 class _Elements(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -177,6 +199,8 @@ class _Elements(HTMLParser):
 def injection_problems(response) -> list[str]:
     """What in the answer shows an injection got through (empty when none did)."""
     body = response.content.decode("utf-8", errors="replace")
+    if response.get("Content-Type", "") == "application/json":
+        return json_injection_problems(json.loads(body))
     problems = [
         f"raw {marker!r}"
         for marker in (SCRIPT, "<img src=x onerror=alert(1)>", "onmouseover='x")
@@ -184,6 +208,30 @@ def injection_problems(response) -> list[str]:
     ]
     if "html" not in response.get("Content-Type", ""):
         return problems
+    return problems + html_injection_problems(body)
+
+
+def json_injection_problems(data) -> list[str]:
+    """The read API's JSON: text fields hold text as written (the site's own standfirst quotes
+    the corpus), which clients escape as text; the fields it gives as HTML ("…_html") must be as
+    safe as the site's pages."""
+    problems = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key.endswith("_html") and isinstance(value, str):
+                problems += [f"{key}: {p}" for p in html_injection_problems(value)]
+                if SCRIPT in value:
+                    problems.append(f"{key}: raw {SCRIPT!r}")
+            else:
+                problems += json_injection_problems(value)
+    elif isinstance(data, list):
+        for item in data:
+            problems += json_injection_problems(item)
+    return problems
+
+
+def html_injection_problems(body: str) -> list[str]:
+    problems = []
     parser = _Elements()
     parser.feed(body)
     parser.close()
@@ -251,6 +299,22 @@ def test_path_routes_cover_every_public_route_with_an_argument():
         assert reverse(name, kwargs={argument: sample}) == template.format(sample), name
 
 
+def api_control_urls(site: Site) -> list[str]:
+    articles, search = reverse("api:article-list"), reverse("api:search")
+    return [
+        f"{articles}?topic={site.topic.slug}&tag={site.tag.slug}&author={site.author.slug}"
+        "&updated_since=2020-01-01T00:00:00Z&page=1&page_size=5",
+        f"{search}?q=live&topic={site.topic.slug}&author={site.author.slug}&page=1",
+    ]
+
+
+def test_the_control_api_answers_list_the_live_article(client, site):
+    for url in api_control_urls(site):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert [a["slug"] for a in response.json()["results"]] == [site.article.slug], url
+
+
 def test_the_control_site_pages_render(client, site):
     """The pages the hostile queries hit exist and list the live article."""
     for url in query_urls(site, "1"):
@@ -272,7 +336,8 @@ def test_hostile_path_arguments_never_fail_or_inject(client, site, value):
 def test_hostile_query_parameters_never_fail_or_inject(client, site, value):
     # reply_to names a comment, so the control pages (all 200) cannot include it.
     reply = reverse("comments:write", kwargs={"slug": site.article.slug}) + f"?reply_to={value}"
-    failures = [check(client, "get", url) for url in [*query_urls(site, value), reply]]
+    urls = [*query_urls(site, value), *api_query_urls(site, value), reply]
+    failures = [check(client, "get", url) for url in urls]
     assert not [f for f in failures if f], failures
 
 

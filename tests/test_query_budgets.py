@@ -66,8 +66,16 @@ SMALL, LARGE = 3, 30
 # token, budgeted at what they make now so that any growth shows.
 READER_FORM_QUERY_BUDGET = 3
 
+# The read API (api/): an article as its page shows it, and a page of any list, with or without
+# filters (each filter names its object: one query to find it). Not in the issue's table;
+# budgeted at what they make now so that any growth shows.
+API_ARTICLE_QUERY_BUDGET = 8
+API_LIST_QUERY_BUDGET = 6
+
 # Public routes with no budget row, and why.
 NOT_BUDGETED = {
+    "api:schema": "the OpenAPI schema, generated from the code: no query at all",
+    "api:docs": "Swagger UI's page, a fixed page: no query at all",
     "website:robots": "plain text built from URL names: no query at all",
     "comments:post": "answers POSTs only: not a page",
 }
@@ -197,6 +205,35 @@ PAGES = [
          READER_FORM_QUERY_BUDGET),
     Page("comment form token", "comments:form_token", lambda s: reverse("comments:form_token"),
          READER_FORM_QUERY_BUDGET),
+    Page("API article", "api:article-detail",
+         lambda s: reverse("api:article-detail", kwargs={"slug": s.articles[0].slug}),
+         API_ARTICLE_QUERY_BUDGET),
+    Page("API articles", "api:article-list", lambda s: reverse("api:article-list"),
+         API_LIST_QUERY_BUDGET),
+    Page("API articles, filtered", "api:article-list",
+         lambda s: reverse("api:article-list")
+         + "?topic=main&tag=corpus&author=writer&updated_since=2020-01-01T00:00:00Z",
+         API_LIST_QUERY_BUDGET),
+    Page("API search", "api:search",
+         lambda s: reverse("api:search") + "?q=corpus&topic=main&author=writer",
+         API_LIST_QUERY_BUDGET),
+    Page("API topics", "api:topic-list", lambda s: reverse("api:topic-list"),
+         API_LIST_QUERY_BUDGET),
+    Page("API topic", "api:topic-detail",
+         lambda s: reverse("api:topic-detail", kwargs={"slug": "main"}), API_LIST_QUERY_BUDGET),
+    Page("API authors", "api:author-list", lambda s: reverse("api:author-list"),
+         API_LIST_QUERY_BUDGET),
+    Page("API author", "api:author-detail",
+         lambda s: reverse("api:author-detail", kwargs={"slug": "writer"}),
+         API_LIST_QUERY_BUDGET),
+    Page("API experts", "api:expert-list", lambda s: reverse("api:expert-list"),
+         API_LIST_QUERY_BUDGET),
+    Page("API expert", "api:expert-detail",
+         lambda s: reverse("api:expert-detail", kwargs={"slug": "expert"}),
+         API_LIST_QUERY_BUDGET),
+    Page("API tags", "api:tag-list", lambda s: reverse("api:tag-list"), API_LIST_QUERY_BUDGET),
+    Page("API tag", "api:tag-detail",
+         lambda s: reverse("api:tag-detail", kwargs={"slug": "corpus"}), API_LIST_QUERY_BUDGET),
     Page("admin article list", "admin", lambda s: reverse("admin:articles_article_changelist"),
          ADMIN_CHANGELIST_QUERY_BUDGET, admin=True),
     Page("admin article list, filtered and searched", "admin",
@@ -309,3 +346,15 @@ def test_search_learns_its_total_without_a_count_query(client):
     sqls = queries_of(client, reverse("articles:search") + "?q=corpus")
 
     assert not [sql for sql in sqls if "COUNT(*) AS" in sql], sqls
+
+
+def test_the_api_lists_really_grew_between_the_two_measurements(client):
+    """As above, for the API: its lists hold more at LARGE than at SMALL."""
+    Site().grow_to(LARGE)
+
+    articles = client.get(reverse("api:article-list") + "?tag=corpus").json()
+    found = client.get(reverse("api:search") + "?q=corpus").json()
+    tags = client.get(reverse("api:tag-list") + "?page_size=100").json()
+
+    assert articles["count"] == found["count"] == LARGE
+    assert tags["count"] == LARGE + 1  # "corpus" and one "only-N" each

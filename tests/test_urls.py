@@ -7,7 +7,10 @@ from urllib.parse import unquote
 import pytest
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import resolve, reverse
+from drf_spectacular.views import SpectacularAPIView
 
+from api import docs as api_docs
+from api import views as api_views
 from articles import feeds
 from articles.listings import AuthorDetailView, ExpertDetailView, TagDetailView, TopicDetailView
 from articles.views import ArticleDetailView, SearchView, SharedPreviewView
@@ -51,6 +54,21 @@ ROUTES = [
      comment_views.report_article),
     ("comments:report_comment", {"pk": 7}, "/comments/7/report/", comment_views.report_comment),
     ("comments:form_token", {}, "/comments/form-token/", comment_views.form_token),
+    ("api:article-list", {}, "/api/v1/articles/", api_views.ArticleList),
+    ("api:article-detail", {"slug": "an-article"}, "/api/v1/articles/an-article/",
+     api_views.ArticleDetail),
+    ("api:search", {}, "/api/v1/search/", api_views.Search),
+    ("api:topic-list", {}, "/api/v1/topics/", api_views.TopicList),
+    ("api:topic-detail", {"slug": "iran"}, "/api/v1/topics/iran/", api_views.TopicDetail),
+    ("api:author-list", {}, "/api/v1/authors/", api_views.AuthorList),
+    ("api:author-detail", {"slug": "sam"}, "/api/v1/authors/sam/", api_views.AuthorDetail),
+    ("api:expert-list", {}, "/api/v1/experts/", api_views.ExpertList),
+    ("api:expert-detail", {"slug": "leila-f"}, "/api/v1/experts/leila-f/",
+     api_views.ExpertDetail),
+    ("api:tag-list", {}, "/api/v1/tags/", api_views.TagList),
+    ("api:tag-detail", {"slug": "sanctions"}, "/api/v1/tags/sanctions/", api_views.TagDetail),
+    ("api:schema", {}, "/api/v1/schema/", SpectacularAPIView),
+    ("api:docs", {}, "/api/v1/docs/", api_docs.SwaggerUI),
 ]  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 import pytest
 from django.urls import resolve, reverse
@@ -152,6 +152,36 @@ def public_urls(site: Site) -> list[str]:
             for comment in site.live.comments.all()
         ),
         reverse("comments:form_token"),
+        *api_urls(site),
+    ]
+
+
+def api_urls(site: Site) -> list[str]:
+    """The read API: every endpoint, each filter, and searches that match the hidden ones."""
+    articles, search = reverse("api:article-list"), reverse("api:search")
+    tags = [tag.slug for tag in site.live.tags.all()]
+    return [
+        articles,
+        f"{articles}?topic={site.topic.slug}",
+        f"{articles}?topic={site.subtopic.slug}",
+        f"{articles}?author={site.author.slug}",
+        *(f"{articles}?{urlencode({'tag': tag})}" for tag in tags),
+        f"{articles}?updated_since=2000-01-01T00:00:00Z",
+        reverse("api:article-detail", kwargs={"slug": site.live.slug}),
+        f"{search}?q=LEAK",
+        f"{search}?q=xyz",
+        f"{search}?q=Standfirst&topic={site.topic.slug}&author={site.author.slug}",
+        reverse("api:topic-list"),
+        reverse("api:topic-detail", kwargs={"slug": site.topic.slug}),
+        reverse("api:topic-detail", kwargs={"slug": site.subtopic.slug}),
+        reverse("api:author-list"),
+        reverse("api:author-detail", kwargs={"slug": site.author.slug}),
+        reverse("api:expert-list"),
+        reverse("api:expert-detail", kwargs={"slug": site.expert.slug}),
+        reverse("api:tag-list"),
+        *(reverse("api:tag-detail", kwargs={"slug": tag}) for tag in tags),
+        reverse("api:schema"),
+        reverse("api:docs"),
     ]
 
 
@@ -218,6 +248,30 @@ def test_an_invalid_preview_token_shows_nothing_hidden(reader, site):
 def test_hidden_articles_are_404_for_readers(reader, site):
     for article in site.hidden:
         assert reader.get(article.get_absolute_url()).status_code == 404, article.title
+
+
+def test_hidden_articles_are_404_in_the_api(reader, site):
+    for article in site.hidden:
+        url = reverse("api:article-detail", kwargs={"slug": article.slug})
+        response = reader.get(url)
+        assert response.status_code == 404, article.title
+        assert_no_leak(response, site.hidden, url)
+
+
+def test_the_live_article_is_in_the_api_where_the_hidden_ones_would_be(client, site):
+    """The control for the API: its lists, filters and search really show the live one."""
+    articles = reverse("api:article-list")
+    for url in [articles, f"{articles}?topic={site.topic.slug}",
+                f"{articles}?author={site.author.slug}",
+                reverse("api:search") + "?q=live"]:  # fmt: skip
+        assert [a["slug"] for a in client.get(url).json()["results"]] == [site.live.slug], url
+    body = client.get(reverse("api:article-detail", kwargs={"slug": site.live.slug})).json()
+    assert "Words said in the live one." in body["body_html"]
+    assert [quote["key"] for quote in body["quotes"]] == ["q"]
+    assert all(f"hidden piece {n}" in body["body_html"] for n in range(len(site.hidden)))
+    assert body["related"] == []  # the curated links all point at hidden articles
+    tags = {tag["name"] for tag in client.get(reverse("api:tag-list")).json()["results"]}
+    assert tags == set(TAGS)
 
 
 def test_hidden_articles_are_404_under_an_old_slug_too(client, site):
