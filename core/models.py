@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
+import redis
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 
 from .validators import validate_image_upload
 
@@ -88,6 +92,17 @@ class SlugHistoryMixin(models.Model):
         return instance
 
 
+SITE_SETTINGS_KEY = "core:site-settings"
+SITE_SETTINGS_SECONDS = 300
+# What the cache raises when Redis cannot be reached (pagecache.backend names the same).
+CACHE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+def forget_site_settings() -> None:
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.delete(SITE_SETTINGS_KEY)
+
+
 class SiteSettings(models.Model):
     """The site's identity, edited by editors in the admin. One row; until it is saved, the
     defaults come from the environment (SITE_NAME, SITE_TAGLINE, ORGANISATION_*)."""
@@ -122,9 +137,43 @@ class SiteSettings(models.Model):
     def __str__(self) -> str:
         return "Site settings"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.forget_cached()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget_cached()
+        return result
+
+    @staticmethod
+    def forget_cached() -> None:
+        # At once, so this process reads the change inside its transaction; and once committed,
+        # in case another process read the old row meanwhile and kept it.
+        forget_site_settings()
+        transaction.on_commit(forget_site_settings, robust=True)
+
     @classmethod
     def current(cls) -> SiteSettings:
-        """The saved settings, or unsaved defaults from the environment. One query."""
+        """The saved settings, or unsaved defaults from the environment.
+
+        Every page asks for them and they almost never change, so they are kept in the shared
+        cache (Redis in production) and read from there: a cache read instead of a query. A
+        save or delete forgets them once committed; SECONDS bounds how long another process
+        with a local-memory cache can see old ones. Without a reachable cache, one query.
+        """
+        try:
+            found = cache.get(SITE_SETTINGS_KEY)
+        except CACHE_ERRORS:
+            return cls._read()
+        if found is None:
+            found = cls._read()
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.set(SITE_SETTINGS_KEY, found, timeout=SITE_SETTINGS_SECONDS)
+        return found
+
+    @classmethod
+    def _read(cls) -> SiteSettings:
         from django.conf import settings
 
         return cls.objects.filter(pk=1).first() or cls(

@@ -583,7 +583,7 @@ def test_article_page_query_count_does_not_depend_on_what_the_article_holds(clie
         assert rich_count <= ARTICLE_PAGE_QUERY_BUDGET, (
             f"article page {built} makes {rich_count} queries (budget {ARTICLE_PAGE_QUERY_BUDGET})"
         )
-    assert rich_count == 3  # the article with its parts, site settings, the comments
+    assert rich_count == 2  # the article with its parts, and the comments
 
 
 # --- tag page -------------------------------------------------------------------------------

@@ -53,3 +53,35 @@ def test_pages_still_work_if_the_row_is_missing(client):
     SiteSettings.objects.all().delete()
 
     assert client.get("/").status_code == 200
+
+
+def test_site_settings_are_read_from_the_cache_after_the_first_time(db, django_assert_num_queries):
+    from core.models import SiteSettings
+
+    SiteSettings.current()
+    with django_assert_num_queries(0):
+        assert SiteSettings.current().site_name
+
+
+def test_saving_site_settings_is_seen_at_once(db):
+    from core.models import SiteSettings
+
+    site = SiteSettings.current()
+    site.site_name = "Caspian Desk"
+    site.save()
+
+    assert SiteSettings.current().site_name == "Caspian Desk"
+
+
+def test_site_settings_are_read_from_the_database_when_the_cache_is_unreachable(db, monkeypatch):
+    from django.core.cache import cache
+
+    from core.models import SiteSettings
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionRefusedError("Redis is down")
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "set", unreachable)
+
+    assert SiteSettings.current().site_name
