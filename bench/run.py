@@ -19,7 +19,10 @@ What it does:
      Dossier's pages rendered at request time (page cache off): the article (a different
      article each request, and one article again and again, as the peer's line does), home,
      a topic page, search (a different query each request); and the article and search at one
-     connection per worker, for their latency.
+     connection per worker, for their latency. Before the first round each sampled article
+     is opened once, so its page's parts are kept (articles/page_parts.py), as they are for
+     every article opened since its last change; after the rounds, once, the article without
+     kept parts (PAGE_PARTS=0) beside the peer's article.
    Then once: the ceiling view through Dossier's middleware, home, topic, sitemap, feed and
    search through the page cache, the cached article with gzip asked for, search uncached at
    full load, and nginx serving the article page from its cache and the same bytes as a
@@ -74,8 +77,13 @@ CEILING = "Ceiling: Django view, fixed bytes, no middleware"
 CACHED = "Article, page cache"
 WAGTAIL_ARTICLE = "Wagtail peer: article (rendered each time)"
 WAGTAIL_HOME = "Wagtail peer: home (rendered each time)"
+WAGTAIL_ARTICLE_AGAIN = "Wagtail peer: article (again, beside the line without kept parts)"
 UNCACHED_ARTICLE = "Article, rendered each time (a different article each request)"
 UNCACHED_SAME = "Article, rendered each time (one article, as the peer's line)"
+PARTS_OFF_ARTICLE = (
+    "Article, rendered each time without kept parts (PAGE_PARTS=0: as for the first reader "
+    "after a change)"
+)
 UNCACHED_HOME = "Home, rendered each time"
 UNCACHED_TOPIC = "Topic page, rendered each time"
 UNCACHED_SEARCH = "Search, page cache off (a different query each request)"
@@ -111,7 +119,9 @@ def need_tools() -> None:
         sys.exit(f"bench needs {', '.join(missing)}: apt-get install wrk nginx-light")
 
 
-def site_env(*, page_cache: bool = True, settings: str = "bench.settings") -> dict[str, str]:
+def site_env(
+    *, page_cache: bool = True, parts: bool = True, settings: str = "bench.settings"
+) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings,
@@ -126,6 +136,7 @@ def site_env(*, page_cache: bool = True, settings: str = "bench.settings") -> di
         "SECURE_HSTS_SECONDS": "0",
         "STATIC_ROOT": str(VAR / "static"),
         "PAGE_CACHE": "1" if page_cache else "0",
+        "PAGE_PARTS": "1" if parts else "0",
         "LOG_LEVEL": "WARNING",
         "WEB_CONCURRENCY": str(WORKERS),
         "GUNICORN_BIND": f"127.0.0.1:{APP_PORT}",
@@ -223,9 +234,9 @@ class Server:
             self.process.wait(timeout=20)
 
 
-def gunicorn(*, page_cache: bool, settings: str = "bench.settings") -> Server:
+def gunicorn(*, page_cache: bool, parts: bool = True, settings: str = "bench.settings") -> Server:
     cmd = [ROOT / ".venv" / "bin" / "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]
-    env = site_env(page_cache=page_cache, settings=settings)
+    env = site_env(page_cache=page_cache, parts=parts, settings=settings)
     return Server(cmd, env, f"{APP}/robots.txt", "gunicorn")
 
 
@@ -314,6 +325,21 @@ def warm(url: str, times: int = 2 * WORKERS) -> int:
         with urllib.request.urlopen(url, timeout=30) as response:
             size = len(response.read())
     return size
+
+
+def warm_parts(urls: list[str]) -> float:
+    """Ask for each article once, four at a time, so each has its page's parts kept, as every
+    article a reader or crawler has opened since its last change has; the seconds it took."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(url: str) -> None:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(fetch, urls))
+    return time.monotonic() - started
 
 
 def cpu_ticks() -> tuple[int, int]:
@@ -556,6 +582,13 @@ def measure(args, peer: Peer | None) -> tuple[list[dict], dict]:
             server = gunicorn(page_cache=False)
             for url in ("/", data["topic"], article, searches[0]):
                 notes.setdefault("uncached_bytes", {})[url] = warm(APP + url)
+            if round_ == 1:
+                # Kept parts (articles/page_parts.py) are derived data: every article opened
+                # since its last change has them. Render them once for the sample; the line
+                # PARTS_OFF_ARTICLE measures pages rendered without them.
+                seconds = warm_parts([APP + url for url in articles])
+                notes["parts_warmed"] = (len(articles), seconds)
+                log(f"page parts of {len(articles):,} articles rendered in {seconds:.0f} s")
             if peer:
                 keep(wrk(WAGTAIL_ARTICLE, PEER + peer.article))
             keep(wrk(UNCACHED_ARTICLE, APP, paths=articles))
@@ -571,6 +604,13 @@ def measure(args, peer: Peer | None) -> tuple[list[dict], dict]:
             keep(wrk(ARTICLE_LATENCY, APP, paths=articles, connections=WORKERS))
             keep(wrk(SEARCH_LATENCY, APP, paths=searches, connections=WORKERS))
         notes["rss_uncached_mb"] = worker_rss_mb(server)
+        server.stop()
+        # Once, beside the peer: the page built as when its parts are not kept.
+        server = gunicorn(page_cache=False, parts=False)
+        warm(APP + article)
+        if peer:
+            keep(wrk(WAGTAIL_ARTICLE_AGAIN, PEER + peer.article))
+        keep(wrk(PARTS_OFF_ARTICLE, APP, paths=articles))
         server.stop()
         if peer_server:
             peer_server.stop()
@@ -662,12 +702,13 @@ def report(results: list[dict], notes: dict, args, peer: Peer | None, peer_note:
         comparisons = [
             ("article, a different one each request", UNCACHED_ARTICLE, WAGTAIL_ARTICLE, True),
             ("article, one again and again", UNCACHED_SAME, WAGTAIL_ARTICLE, False),
+            ("article without kept parts", PARTS_OFF_ARTICLE, WAGTAIL_ARTICLE_AGAIN, False),
             ("home", UNCACHED_HOME, WAGTAIL_HOME, True),
             ("topic page", UNCACHED_TOPIC, WAGTAIL_HOME, True),
         ]
         for name, top, bottom, is_target in comparisons:
             ratio, each = summary(round_ratios(notes, top, bottom))
-            wagtail = "article" if bottom == WAGTAIL_ARTICLE else "home"
+            wagtail = "home" if bottom == WAGTAIL_HOME else "article"
             target = f"≥ 3: {verdict(ratio >= 3)}" if is_target else "(not a target)"
             beside.append(
                 f"| {name} | {by_label[top]['rps']:,.1f} | {wagtail} | "
@@ -728,7 +769,9 @@ def report(results: list[dict], notes: dict, args, peer: Peer | None, peer_note:
             f"DEBUG=0, Redis cache, PostgreSQL. {peer_line} Lines marked [median of N] were "
             f"measured in each of N interleaved rounds; the others once. Other CPU: the share "
             f"of the machine's CPU that processes other than the benchmark's took during the "
-            f"line (measured again above {args.other_max}%, up to {args.tries} tries).",
+            f"line (measured again above {args.other_max}%, up to {args.tries} tries). "
+            f"Kept page parts: rendered for the {notes['parts_warmed'][0]:,} sampled articles "
+            f"before the first round, in {notes['parts_warmed'][1]:.0f} s.",
             "",
             *rows,
             "",
