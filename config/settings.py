@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "comments",
+    "wordpress",
     "website",
 ]
 
