@@ -283,14 +283,13 @@ class _Converter:
             if child.tag in {"ul", "ol"} and items:
                 # A list directly inside a list belongs to the item before it.
                 marker, text = items[-1]
-                items[-1] = (marker, f"{text}\n\n{self.list(child)}")
+                items[-1] = (marker, self._item_body([text, self.list(child)]))
                 continue
             if child.tag != "li":
                 child = Node("li", children=[child])
             marker = f"{number}. " if ordered else "- "
             number += 1
-            body = "\n\n".join(self.blocks(child))
-            items.append((marker, body))
+            items.append((marker, self._item_body(self.blocks(child))))
         lines = [self._prefix(body or "", marker, " " * len(marker)) for marker, body in items]
         return "\n".join(line for line in lines if line.strip())
 
@@ -446,6 +445,17 @@ class _Converter:
         return f"![{alt}]({url})"
 
     # Helpers -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _item_body(blocks: list[str]) -> str:
+        """A list item's blocks. A bullet list right after the item's text follows it on the
+        next line, as people write nested lists; a blank line there would make the whole
+        list loose (each item a paragraph)."""
+        body = ""
+        for block in blocks:
+            separator = "\n" if body and block.startswith("- ") else "\n\n"
+            body = f"{body}{separator}{block}" if body else block
+        return body
 
     @staticmethod
     def _wrap(inner: str, marker: str) -> str:

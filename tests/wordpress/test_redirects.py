@@ -150,3 +150,17 @@ class TestWithThePageCacheOn:
 
         assert serve(app, "/", "p=100").status == 301
         assert serve(app, "/2024/03/tanker-routes-shift/").status == 301
+
+    def test_an_import_refreshes_the_stored_pages_it_changes(
+        self, app, media_dir, django_capture_on_commit_callbacks
+    ):
+        assert serve(app, "/").get("X-Page-Cache") == "miss"
+        assert serve(app, "/").get("X-Page-Cache") == "hit"
+
+        # As if each step's transaction committed, so the page cache's invalidation runs.
+        with django_capture_on_commit_callbacks(execute=True):
+            run_import(str(FIXTURE), "--media-dir", str(media_dir))
+
+        home = serve(app, "/")
+        assert home.get("X-Page-Cache") == "miss"
+        assert "Tanker routes shift south" in home.body.decode()
