@@ -41,7 +41,8 @@ def article_for_id(wp_id: int) -> Article | None:
 def article_for_path(path: str) -> Article | None:
     """The article an old permalink path names: its exact path as exported, else a dated
     permalink's slug and date."""
-    if len(path) > 500:
+    # No stored path is longer, and PostgreSQL refuses a NUL in a query (a 500, not a 404).
+    if len(path) > 500 or "\x00" in path:
         return None
     paths = {path, path.rstrip("/") + "/", path.rstrip("/")}
     found = _live(ImportedItem.objects.articles().filter(old_path__in=paths))

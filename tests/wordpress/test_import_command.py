@@ -293,3 +293,16 @@ def test_bad_arguments_give_a_clear_error(args, message):
     with pytest.raises(CommandError, match=message):
         run_import(*args)
     assert not Article.objects.exists()
+
+
+def test_images_found_on_a_later_run_are_added_to_their_articles(media_dir):
+    run_import(str(FIXTURE))
+    assert not article_of(100).featured_image
+
+    out, _ = run_import(str(FIXTURE), "--media-dir", str(media_dir))
+
+    assert "images (from attachments): 1 imported" in out
+    assert "articles (from posts): 0 imported, 1 updated, 10 unchanged" in out
+    lead = article_of(100)
+    assert lead.featured_image.name == "wordpress/2024/03/tanker.png"
+    assert default_storage.url("wordpress/2024/03/tanker.png") in lead.body_html
