@@ -21,7 +21,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -203,7 +203,7 @@ class _Importer:
         self.site = (export.site_url or export.title or "wordpress")[:200]
         self.by = by if by is not None and by.is_authenticated else None
         self.media_dir = media_dir.resolve() if media_dir else None
-        self.default_topic = default_topic
+        self.default_topic = self.given_default_topic = default_topic
         self.dry_run = dry_run
         self.progress = progress or (lambda done, total: None)
         self.summary = Summary(dry_run=dry_run)
@@ -258,10 +258,19 @@ class _Importer:
                 return step(*args)
         except Exception as error:
             logger.exception("WordPress import: %s failed", what)
+            self._forget()
             self.summary.skipped.append(
                 f"{what}: could not be imported ({type(error).__name__}: {str(error)[:200]})."
             )
             return None
+
+    def _forget(self) -> None:
+        """Drop what was remembered of authors, tags and the fallback topic: a failed step may
+        have made some that its rollback took away again. They are found again by their
+        ImportedItem rows."""
+        self.authors.clear()
+        self.tags.clear()
+        self.default_topic = self.given_default_topic
 
     def _find(self, kind: str, wp_id: int) -> ImportedItem | None:
         return ImportedItem.objects.filter(site=self.site, kind=kind, wp_id=wp_id).first()
@@ -473,8 +482,10 @@ class _Importer:
         if item.status == "auto-draft":
             self.summary.skipped.append(f"{what}: an empty auto-draft WordPress made by itself.")
             return
-        plan = self._plan(item, kind)
-        fp = fingerprint(item, plan.body, plan.featured)
+        with transaction.atomic():  # the authors, tags and topic it needs, kept together
+            plan = self._plan(item, kind)
+        # Comments are imported on their own (below): a new one is no change to the article.
+        fp = fingerprint(replace(item, comments=()), plan.body, plan.featured)
         found = self._find(kind, item.id)
         if found is None:
             with transaction.atomic():

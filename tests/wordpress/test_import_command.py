@@ -306,3 +306,43 @@ def test_images_found_on_a_later_run_are_added_to_their_articles(media_dir):
     lead = article_of(100)
     assert lead.featured_image.name == "wordpress/2024/03/tanker.png"
     assert default_storage.url("wordpress/2024/03/tanker.png") in lead.body_html
+
+
+def test_a_post_that_fails_is_reported_and_the_others_are_imported(media_dir, monkeypatch):
+    write = importer._Importer._write
+
+    def failing(self, plan, *, article):
+        if plan.title == "Port fees compared":
+            raise ValueError("something unexpected")
+        return write(self, plan, article=article)
+
+    monkeypatch.setattr(importer._Importer, "_write", failing)
+
+    out, _ = run_import(str(FIXTURE), "--media-dir", str(media_dir))
+
+    assert "post 103 “Port fees compared”: could not be imported (ValueError: something " \
+           "unexpected)." in out  # fmt: skip
+    assert "articles (from posts): 10 imported" in out
+    assert not ImportedItem.objects.filter(kind=Kind.POST, wp_id=103).exists()
+
+
+def test_a_new_comment_in_wordpress_is_imported_without_touching_the_article(media_dir, tmp_path):
+    run_import(str(FIXTURE), "--media-dir", str(media_dir))
+    version = article_of(100).version
+    changed = tmp_path / "changed.xml"
+    changed.write_text(
+        FIXTURE.read_text().replace(
+            "<wp:comment>",
+            "<wp:comment><wp:comment_id>9</wp:comment_id><wp:comment_author>Late</wp:comment_author>"
+            "<wp:comment_content>A late comment.</wp:comment_content>"
+            "<wp:comment_approved>0</wp:comment_approved></wp:comment><wp:comment>",
+            1,
+        )
+    )
+
+    out, _ = run_import(str(changed), "--media-dir", str(media_dir))
+
+    assert "comments: 1 imported, 0 updated, 5 unchanged" in out
+    assert "articles (from posts): 0 imported, 0 updated, 11 unchanged" in out
+    assert article_of(100).version == version
+    assert Comment.objects.get(name="Late").status == CommentStatus.PENDING
