@@ -35,6 +35,8 @@ DROPPED_TAGS = {
 EMBED_TAGS = {"iframe", "video", "audio", "embed"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 
+# Deeper elements are flattened into their ancestor, so the conversion's recursion stays bounded.
+MAX_DEPTH = 100
 # Sentinels for breaks inside inline text, resolved when a paragraph is written.
 PARA = "\x00P"
 BREAK = "\x00B"
@@ -122,6 +124,8 @@ class _TreeBuilder(HTMLParser):
         self.stack = [self.root]
 
     def handle_starttag(self, tag, attrs):
+        if len(self.stack) > MAX_DEPTH:
+            return  # its content joins the element above: no real post nests this deep
         node = Node(tag, {k: v or "" for k, v in attrs})
         if tag in {"p", "li", "dt", "dd"}:
             self._close_open(tag)
@@ -245,7 +249,8 @@ class _Converter:
         if tag == "pre":
             return [self.code_block(node)]
         if tag in {"ul", "ol"}:
-            return [self.list(node)] if self.list(node) else []
+            written = self.list(node)
+            return [written] if written else []
         if tag == "blockquote":
             inner = "\n\n".join(self.blocks(node))
             return [self._prefix(inner, "> ", "> ")] if inner.strip() else []

@@ -118,3 +118,28 @@ def test_html_to_text_keeps_paragraphs_and_drops_scripts():
     assert html_to_text("<p>Hi <b>you</b></p><p>two<br>x</p><script>x</script>") == (
         "Hi you\n\ntwo\nx"
     )
+
+
+def test_each_list_is_written_once_however_deep_lists_nest(monkeypatch):
+    from wordpress import convert
+
+    calls = []
+    written = convert._Converter.list
+
+    def counting(self, node):
+        calls.append(node.tag)
+        return written(self, node)
+
+    monkeypatch.setattr(convert._Converter, "list", counting)
+
+    markdown = html_to_markdown("<ul><li>a" * 8 + "</li></ul>" * 8).markdown
+
+    assert len(calls) == 8  # writing a list twice per level made depth 30 take hours
+    assert markdown.rstrip().endswith("- a")
+
+
+def test_markup_nested_beyond_reason_is_flattened_quickly():
+    markdown = html_to_markdown("<blockquote>" * 500 + "deep" + "</blockquote>" * 500).markdown
+
+    assert markdown.count(">") <= 101
+    assert markdown.rstrip().endswith("deep")

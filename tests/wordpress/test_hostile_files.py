@@ -96,3 +96,27 @@ def test_script_and_event_handlers_in_a_post_never_reach_the_page(client, media_
     assert response.status_code == 200
     assert injection_problems(response) == []
     assert article.title == "Hostile markup check"
+
+
+def test_a_body_nested_beyond_reason_is_flattened(tmp_path):
+    deep = tmp_path / "deep.xml"
+    body = "<div>" * 5000 + "x" + "</div>" * 5000
+    deep.write_text(
+        WXR_HEAD
+        + "<item><title>Deep</title><wp:post_id>1</wp:post_id><wp:status>draft</wp:status>"
+        + f"<wp:post_type>post</wp:post_type><content:encoded><![CDATA[{body}]]>"
+        + "</content:encoded></item>"
+        + "<item><title>Fine</title><wp:post_id>2</wp:post_id><wp:status>draft</wp:status>"
+        + "<wp:post_type>post</wp:post_type></item></channel></rss>"
+    )
+    deep.write_text(
+        deep.read_text().replace(
+            "<rss ", '<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        )
+    )
+
+    out, _ = run_import(str(deep))
+
+    assert "could not be imported" not in out
+    assert Article.objects.get(title="Deep").body == "x\n"
+    assert Article.objects.filter(title="Fine").exists()

@@ -346,3 +346,15 @@ def test_a_new_comment_in_wordpress_is_imported_without_touching_the_article(med
     assert "articles (from posts): 0 imported, 0 updated, 11 unchanged" in out
     assert article_of(100).version == version
     assert Comment.objects.get(name="Late").status == CommentStatus.PENDING
+
+
+def test_the_user_option_names_the_importer_and_quiet_runs_show_no_progress(media_dir):
+    from tests.factories import UserFactory
+
+    editor = UserFactory(username="desk")
+
+    _, err = run_import(str(FIXTURE), "--user", "desk", "--verbosity", "0")
+
+    assert err == ""
+    assert article_of(100).activity.get(action="import").actor == editor
+    assert article_of(100).created_by == editor

@@ -99,8 +99,10 @@ class Command(BaseCommand):
         """A bar redrawn in place on a terminal; a line per tenth when stderr is a file."""
         filled = BAR_WIDTH * done // total if total else BAR_WIDTH
         bar = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} items"
+        # Progress is not an error: stderr's red styling is for errors.
+        plain = str
         if self.stderr.isatty():
-            self.stderr.write(f"\r{bar}", ending="")
+            self.stderr.write(f"\r{bar}", style_func=plain, ending="")
             self.stderr.flush()
         elif total and (done == total or done * 10 // total != (done - 1) * 10 // total):
-            self.stderr.write(bar)
+            self.stderr.write(bar, style_func=plain)
