@@ -17,8 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape as escape_attribute
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
+
+import nh3
 
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl", "dt",
@@ -41,14 +44,28 @@ MAX_DEPTH = 100
 PARA = "\x00P"
 BREAK = "\x00B"
 
-SHORTCODE_CAPTION = re.compile(r"\[(?:wp_)?caption\b[^\]]*\](.*?)\[/(?:wp_)?caption\]", re.S)
+# Shortcode patterns are bounded ({0,2000}) and paired by a scan, not by ".*?" between an
+# opener and a closer: on an export holding thousands of unclosed ones those take hours.
+CAPTION_TOKEN = re.compile(r"\[(/?)(?:wp_)?caption\b[^\]]{0,2000}\]")
+EMBED_TOKEN = re.compile(r"\[(/?)embed\b[^\]]{0,2000}\]")
 CAPTION_IMAGE = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.S | re.I)
-SHORTCODE_EMBED = re.compile(r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.S)
 # The shortcodes WordPress itself ships, and the commonest plugin ones. Other [bracketed] text is
 # kept as text: it may be a reader's [sic] or a footnote mark.
 SHORTCODE = re.compile(
-    r"\[/?(gallery|audio|video|playlist|embed|contact-form-7|contact-form|wpforms)\b[^\]]*\]"
+    r"\[/?(gallery|audio|video|playlist|embed|contact-form-7|contact-form|wpforms)\b"
+    r"[^\]]{0,2000}\]"
 )
+DROPPED_SCAN = re.compile(r"<(" + "|".join(sorted(DROPPED_TAGS)) + r")[\s/>]", re.I)
+# What the tidying pass keeps, for the converter to read; everything else is unwrapped to its
+# text, or removed with its content (DROPPED_TAGS).
+TIDY_TAGS = BLOCK_TAGS | EMBED_TAGS | {
+    "a", "b", "br", "cite", "code", "del", "dfn", "em", "i", "img", "s", "source", "strike",
+    "strong", "tbody", "td", "tfoot", "th", "thead", "tr",
+}  # fmt: skip
+TIDY_ATTRIBUTES = {
+    "a": {"href", "title"}, "img": {"src", "alt"}, "code": {"class"}, "ol": {"start"},
+    "iframe": {"src"}, "video": {"src"}, "audio": {"src"}, "embed": {"src"}, "source": {"src"},
+}  # fmt: skip
 PARAGRAPH_TAG = re.compile(r"<p[\s>]", re.I)
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&])")
 LINE_START_SPECIAL = re.compile(r"^(\s*)([-+>:=]|\d+[.)])", re.M)
@@ -77,6 +94,10 @@ def html_to_markdown(html: str, *, resolve_image: ImageResolver | None = None) -
     converter = _Converter(
         autop=not PARAGRAPH_TAG.search(html), resolve_image=resolve_image or (lambda src: src)
     )
+    converter.notes += [
+        f"A <{tag}> element was left out."
+        for tag in dict.fromkeys(found.lower() for found in DROPPED_SCAN.findall(html))
+    ]
     tree = _parse(_expand_shortcodes(html, converter.notes))
     markdown = "\n\n".join(b for b in converter.blocks(tree) if b.strip())
     return Converted(
@@ -151,31 +172,67 @@ class _TreeBuilder(HTMLParser):
             self.stack.pop()
 
 
+def _tidy(html: str) -> str:
+    """Well-formed HTML holding only what the converter reads. nh3 (html5ever) parses any
+    input in linear time, as browsers do; Python's HTMLParser, which builds the tree, rescans
+    the rest of the text at each unclosed tag, so a hostile body of unclosed tags would take it
+    hours. Comments go too (block-editor markers, <!--more-->)."""
+    return nh3.clean(
+        html,
+        tags=TIDY_TAGS,
+        attributes=TIDY_ATTRIBUTES,
+        clean_content_tags=DROPPED_TAGS - TIDY_TAGS,
+        url_schemes={"http", "https", "mailto"},
+        strip_comments=True,
+        link_rel=None,
+    )
+
+
 def _parse(html: str) -> Node:
     builder = _TreeBuilder()
-    builder.feed(html.replace("\x00", ""))
+    builder.feed(_tidy(html.replace("\x00", "")))
     builder.close()
     return builder.root
 
 
 def _expand_shortcodes(html: str, notes: list[str]) -> str:
-    def caption(match: re.Match) -> str:
-        inner = CAPTION_IMAGE.match(match[1])
-        if inner is None:
-            return match[1]
-        return f"<figure>{inner[1]}<figcaption>{inner[2].strip()}</figcaption></figure>"
+    def caption(inner: str) -> str:
+        found = CAPTION_IMAGE.match(inner)
+        if found is None:
+            return inner
+        return f"<figure>{found[1]}<figcaption>{found[2].strip()}</figcaption></figure>"
 
-    def embed(match: re.Match) -> str:
-        url = match[1].strip()
+    def embed(inner: str) -> str:
+        url = escape_attribute(inner.strip())
         return f'<p><a href="{url}">{url}</a></p>'
 
     def other(match: re.Match) -> str:
         notes.append(f"The [{match[1]}] shortcode was left out: Dossier has no equivalent.")
         return ""
 
-    html = SHORTCODE_CAPTION.sub(caption, html)
-    html = SHORTCODE_EMBED.sub(embed, html)
+    html = _pair(html, CAPTION_TOKEN, caption)
+    html = _pair(html, EMBED_TOKEN, embed)
     return SHORTCODE.sub(other, html)
+
+
+def _pair(html: str, token: re.Pattern, render: Callable[[str], str]) -> str:
+    """Replace each [name]…[/name] with render(…), in one pass. An opener with no closer keeps
+    what follows it; a closer with no opener is dropped."""
+    parts = token.split(html)
+    out, inside = [parts[0]], None
+    for closing, text in zip(parts[1::2], parts[2::2], strict=True):
+        if not closing:
+            if inside is not None:
+                out.append(inside)
+            inside = text
+        elif inside is not None:
+            out += [render(inside), text]
+            inside = None
+        else:
+            out.append(text)
+    if inside is not None:
+        out.append(inside)
+    return "".join(out)
 
 
 # --- writing Markdown ---------------------------------------------------------------------
@@ -222,7 +279,7 @@ class _Converter:
                 run.clear()
 
         for child in node.children:
-            if isinstance(child, str) or child.tag not in BLOCK_TAGS | EMBED_TAGS | DROPPED_TAGS:
+            if isinstance(child, str) or child.tag not in BLOCK_TAGS | EMBED_TAGS:
                 if isinstance(child, Node) and child.tag == "img" and not run:
                     # An image on its own between blocks is a block of its own.
                     out.extend(self.paragraphs(self.inline(child)))
@@ -236,9 +293,6 @@ class _Converter:
 
     def block(self, node: Node) -> list[str]:
         tag = node.tag
-        if tag in DROPPED_TAGS:
-            self.notes.append(f"A <{tag}> element was left out.")
-            return []
         if tag in EMBED_TAGS:
             return self.embed(node)
         if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
@@ -362,9 +416,6 @@ class _Converter:
         if isinstance(node, str):
             return self.text(node)
         tag = node.tag
-        if tag in DROPPED_TAGS:
-            self.notes.append(f"A <{tag}> element was left out.")
-            return ""
         if tag in EMBED_TAGS:
             found = self.embed(node)
             return f"{PARA}{found[0]}{PARA}" if found else ""
