@@ -156,25 +156,21 @@ def _id_from(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def _unique(
-    model,
-    fieldname: str,
-    wanted: str,
-    max_length: int,
-    fallback: str,
-    exclude_pk: int | None = None,
-) -> str:
-    """`wanted` as a slug, or with -2, -3… when another object (or its old slug) has it."""
-    base = slugify(wanted, allow_unicode=True)[: max_length - 6].strip("-_") or fallback
-    history = SlugHistory.objects.for_model(model) if fieldname == "slug" else None
+def _free_slug(model, wanted: str, *, max_length: int, fallback: str) -> str:
+    """`wanted` as a slug, or with -2, -3… when another object has it, now or as an old
+    address (taking it would send that object's old links here). Two queries, however many
+    of the import's posts share a slug."""
+    base = slugify(wanted, allow_unicode=True)[: max_length - 8].strip("-_") or fallback
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= set(
+        SlugHistory.objects.for_model(model)
+        .filter(slug__startswith=base)
+        .values_list("slug", flat=True)
+    )
     candidate, n = base, 2
-    while True:
-        clash = model.objects.filter(**{fieldname: candidate}).exclude(pk=exclude_pk).exists()
-        if not clash and history is not None:
-            clash = history.filter(slug=candidate).exclude(object_id=exclude_pk or 0).exists()
-        if not clash:
-            return candidate
+    while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
+    return candidate
 
 
 @dataclass
@@ -296,7 +292,7 @@ class _Importer:
         if existing is not None:
             self._note(f"Author “{name}”", "matched the Dossier author of that name.")
         target = existing or Author.objects.create(
-            name=name, slug=_unique(Author, "slug", name, 140, "author")
+            name=name, slug=_free_slug(Author, name, max_length=140, fallback="author")
         )
         ImportedItem.objects.create(
             site=self.site,
@@ -350,7 +346,7 @@ class _Importer:
         else:
             topic = Topic.objects.create(
                 name=name,
-                slug=_unique(Topic, "slug", term.slug or name, 140, "topic"),
+                slug=_free_slug(Topic, term.slug or name, max_length=140, fallback="topic"),
                 description=html_to_text(term.description),
                 parent=parent,
             )
@@ -623,15 +619,16 @@ class _Importer:
                 self.topics.get("uncategorized") or Topic.objects.filter(name=DEFAULT_TOPIC).first()
             )
             self.default_topic = topic or Topic.objects.create(
-                name=DEFAULT_TOPIC, slug=_unique(Topic, "slug", "uncategorized", 140, "topic")
+                name=DEFAULT_TOPIC,
+                slug=_free_slug(Topic, "uncategorized", max_length=140, fallback="topic"),
             )
         return self.default_topic
 
     def _write(self, plan: _ArticlePlan, *, article: Article | None) -> Article:
         adding = article is None
         if adding:
-            slug = _unique(Article, "slug", plan.slug_wanted, 220, "article")
-            if slug != slugify(plan.slug_wanted, allow_unicode=True)[:214]:
+            slug = _free_slug(Article, plan.slug_wanted, max_length=220, fallback="article")
+            if slug != slugify(plan.slug_wanted, allow_unicode=True)[:212].strip("-_"):
                 plan.notes.append(
                     f"its address “{plan.slug_wanted[:80]}” was taken or not a "
                     f"valid slug; it is /articles/{slug}/."
