@@ -142,6 +142,17 @@ def import_wxr(
     return importer.summary
 
 
+def site_key(export: WXRFile) -> str:
+    """Which WordPress site an export is from, the same whether it was exported over http or
+    https, with or without www: a re-export after such a move must not import everything
+    twice."""
+    parts = urlsplit(export.site_url)
+    if not parts.netloc:
+        return (export.site_url or export.title or "wordpress")[:200]
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}"[:200]
+
+
 def fingerprint(*parts) -> str:
     data = json.dumps(
         [asdict(p) if hasattr(p, "__dataclass_fields__") else p for p in parts],
@@ -196,7 +207,7 @@ class _ArticlePlan:
 class _Importer:
     def __init__(self, export: WXRFile, *, by, media_dir, default_topic, dry_run, progress):
         self.export = export
-        self.site = (export.site_url or export.title or "wordpress")[:200]
+        self.site = site_key(export)
         self.by = by if by is not None and by.is_authenticated else None
         self.media_dir = media_dir.resolve() if media_dir else None
         self.default_topic = self.given_default_topic = default_topic
@@ -209,7 +220,7 @@ class _Importer:
         self.tag_ids = {t.slug: t.id for t in export.tags if t.slug}
         self.attachments: dict[int, tuple[str, str]] = {}  # WordPress id → (file, alt text)
         self.uploads: dict[str, str] = {}  # normalised upload path → stored file name
-        self.site_host = urlsplit(self.site).hostname or ""
+        self.site_host = urlsplit(export.site_url).hostname or ""
         self.now = timezone.now()
 
     # --- the run ------------------------------------------------------------------------

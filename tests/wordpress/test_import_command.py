@@ -358,3 +358,19 @@ def test_the_user_option_names_the_importer_and_quiet_runs_show_no_progress(medi
     assert err == ""
     assert article_of(100).activity.get(action="import").actor == editor
     assert article_of(100).created_by == editor
+
+
+def test_a_re_export_after_moving_to_https_and_www_imports_nothing_twice(media_dir, tmp_path):
+    run_import(str(FIXTURE), "--media-dir", str(media_dir))
+    moved = tmp_path / "moved.xml"
+    moved.write_text(
+        FIXTURE.read_text().replace(
+            "<wp:base_site_url>https://caspian-notes.example</wp:base_site_url>",
+            "<wp:base_site_url>http://www.Caspian-Notes.example/</wp:base_site_url>",
+        )
+    )
+
+    out, _ = run_import(str(moved), "--media-dir", str(media_dir))
+
+    assert "articles (from posts): 0 imported" in out
+    assert Article.objects.count() == 12
