@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "api",
+    "wordpress",
     "website",
 ]
 
@@ -84,6 +85,9 @@ MIDDLEWARE = [
     # it gzipped or not as they asked. Django pads each response with random bytes against
     # BREACH. https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.gzip
     "django.middleware.gzip.GZipMiddleware",
+    # Old WordPress addresses (/?p=123, /2019/03/slug/) redirect to imported articles: above the
+    # page cache, so /?p=123 is answered before any page is looked up or stored there.
+    "wordpress.middleware.OldAddressMiddleware",
     # Before sessions, CSRF and auth: a cached page for an anonymous reader skips them all.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
