@@ -42,6 +42,17 @@ class ArticleListPage(SlugObjectMixin, ListView):
         return context
 
 
+class NewestRows:
+    """A list for a paginator whose rows come from `newest(upto)`, a queryset holding at least
+    the first `upto` rows in order: each page asks for the rows up to its end."""
+
+    def __init__(self, newest) -> None:
+        self.newest = newest
+
+    def __getitem__(self, rows: slice) -> list:
+        return list(self.newest(rows.stop)[rows])
+
+
 def shown_on_cards(articles) -> list:
     """What article cards show (the article, its topic, its authors), for the page cache."""
     shown: list = []
@@ -62,15 +73,25 @@ class TopicDetailView(ArticleListPage):
         return Article.objects.live().in_topic(topic).exclude(pk=topic.pillar_article_id)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # Counting the cluster's own query would read every live article (see count_in_topic).
+        # Counting the cluster's own query would read every live article (count_in_topic), and
+        # so could finding a small cluster's newest articles (in_topic_newest).
         topic = self.object
         self.subtopics = list(topic.subtopics.all())
-        count = Article.objects.live().count_in_topic(
-            topic,
-            subtopic_ids=[sub.pk for sub in self.subtopics],
-            exclude_pk=topic.pillar_article_id,
+        subtopic_ids = [sub.pk for sub in self.subtopics]
+        live = Article.objects.live()
+        count = live.count_in_topic(
+            topic, subtopic_ids=subtopic_ids, exclude_pk=topic.pillar_article_id
         )
-        return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
+
+        def newest(upto: int):
+            # One more from each half, in case the pillar (left out) is among them.
+            return (
+                live.in_topic_newest(topic, subtopic_ids=subtopic_ids, upto=upto + 1)
+                .exclude(pk=topic.pillar_article_id)
+                .with_cards()
+            )
+
+        return KnownCountPaginator(NewestRows(newest), per_page, count=count, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -36,6 +36,11 @@ class ImportedItemAdmin(admin.ModelAdmin):
             return str(target)
         return format_html('<a href="{}">{}</a>', url, target)
 
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # Every field shown as text: a form field for the comment would list every comment
+        # (and in their moderation order, which only their own admin's queryset provides).
+        return [field.name for field in self.model._meta.fields]
+
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
@@ -128,6 +128,24 @@ class ArticleQuerySet(models.QuerySet):
             pk__in=self.model.topics.through.objects.filter(topic=topic).values("article_id")
         ).exclude(primary_topic_id__in=cluster)
         return by_primary + further.count()
+
+    def in_topic_newest(self, topic, *, subtopic_ids, upto: int) -> ArticleQuerySet:
+        """The newest `upto` articles of in_topic(topic) (at least), newest first.
+
+        in_topic() ORs three conditions, so its newest articles were found by walking every
+        live article from the newest until enough matched: fast for a large cluster, a second
+        at 100,000 articles for a small one. Here each half of the cluster gives its own newest
+        `upto` from an index (article_live_topic_idx; the further-topic links), and only those
+        are sorted. SQLite cannot limit the parts of a UNION, so there the OR is kept.
+        """
+        order = ("-publish_at", "-pk")
+        if not connection.features.supports_slicing_ordering_in_compound:
+            return self.in_topic(topic).order_by(*order)
+        cluster = [topic.pk, *subtopic_ids]
+        by_primary = self.filter(primary_topic_id__in=cluster).order_by(*order).values("pk")
+        further = self.filter(topics=topic).order_by(*order).values("pk")
+        newest = by_primary[:upto].union(further[:upto], all=True)
+        return self.filter(pk__in=newest).order_by(*order)
 
     def by_author(self, author) -> ArticleQuerySet:
         return self.filter(pk__in=Byline.objects.filter(author=author).values("article_id"))

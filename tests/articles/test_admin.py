@@ -86,6 +86,11 @@ def newsroom():
     comment = CommentFactory(article=pillar)
     ReportFactory(article=pillar, comment=comment)
     BlockedTermFactory()
+    from wordpress.models import ImportedItem
+
+    ImportedItem.objects.create(
+        site="https://old.example.org", kind="post", wp_id=42, article=pillar
+    )
     return {"main": main, "sub": sub, "pillar": pillar, "other": other, "expert": expert}
 
 

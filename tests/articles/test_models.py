@@ -630,3 +630,52 @@ def test_count_in_topic_counts_what_in_topic_lists(frozen_now):
         counted = live.count_in_topic(topic, subtopic_ids=[sub.pk], exclude_pk=excluded)
         assert counted == listed.count() == (5 if excluded is None else 4)
     assert live.count_in_topic(sub, subtopic_ids=[]) == live.in_topic(sub).count() == 3
+
+
+def test_in_topic_newest_gives_the_cluster_newest_first_like_in_topic(frozen_now):
+    """The topic page's rows: the newest of each half of the cluster, merged (PostgreSQL), or
+    in_topic() itself (SQLite); either way the same rows in the same order, on every page."""
+    topic, elsewhere = TopicFactory(), TopicFactory()
+    sub = TopicFactory(parent=topic)
+    for n in range(9):
+        when = frozen_now - timedelta(hours=n)
+        primary = [topic, sub, elsewhere][n % 3]
+        article = ArticleFactory(primary_topic=primary, publish_at=when)
+        if primary == elsewhere and n % 2:
+            article.topics.add(topic)
+        if n == 4:
+            article.topics.add(topic)  # in the cluster both ways: listed once
+    ArticleFactory(primary_topic=topic, status=Status.DRAFT)
+
+    live = Article.objects.live()
+    expected = list(live.in_topic(topic).order_by("-publish_at", "-pk"))
+    for upto in (1, 2, 4, len(expected), 50):
+        newest = list(live.in_topic_newest(topic, subtopic_ids=[sub.pk], upto=upto))
+        assert newest[:upto] == expected[:upto]
+
+
+def test_topic_pages_list_the_cluster_page_by_page_without_its_pillar(
+    client, monkeypatch, frozen_now
+):
+    from articles import listings
+
+    monkeypatch.setattr(listings.TopicDetailView, "paginate_by", 2)
+    topic = TopicFactory(slug="iran")
+    sub = TopicFactory(parent=topic)
+    for n in range(5):
+        ArticleFactory(
+            title=f"Piece {n}",
+            primary_topic=sub if n % 2 else topic,
+            publish_at=frozen_now - timedelta(days=n),
+        )
+    topic.pillar_article = Article.objects.get(title="Piece 2")
+    topic.save()
+
+    listed = []
+    for page in (1, 2):
+        response = client.get(f"{topic.get_absolute_url()}?page={page}")
+        assert response.context["paginator"].count == 4
+        listed += [article.title for article in response.context["articles"]]
+
+    assert listed == ["Piece 0", "Piece 1", "Piece 3", "Piece 4"]
+    assert client.get(f"{topic.get_absolute_url()}?page=3").status_code == 404
