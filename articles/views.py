@@ -4,7 +4,6 @@ import contextlib
 from collections.abc import Callable
 
 from django.core import signing
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -19,7 +18,7 @@ from pagecache.backend import CACHE_UNREACHABLE
 from . import page_parts, preview, search, selectors
 from .forms import SearchForm
 from .listings import shown_on_cards
-from .models import Article
+from .models import Article, PageParts
 
 #: Sections that apps above articles add to a published article's page: functions taking the
 #: request and the article and giving context for the template. Each declares to the page cache
@@ -33,6 +32,13 @@ def add_published_page_section(section: PublishedPageSection) -> None:
     """Add a section to every published article's page (call from an AppConfig.ready())."""
     if section not in published_page_sections:
         published_page_sections.append(section)
+
+
+#: The article's own fields the page shows around its kept parts (title, comments, preview).
+FRAME_FIELDS = (
+    "title", "seo_title", "slug", "status", "publish_at", "expire_at", "deleted_at",
+    "comments_enabled", "primary_topic",
+)  # fmt: skip
 
 
 class ArticleDetailView(SlugObjectMixin, DetailView):
@@ -60,7 +66,10 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
         # Staff open drafts through this same view (preview); everyone else gets live() only.
         articles = Article.objects.visible_to(self.request.user)
         if page_parts.enabled():
-            return articles.for_reading().select_related("primary_topic__parent", "page_parts")
+            # Only what the page around its kept parts shows: compiling and reading the
+            # article's every column was most of a page served from its parts.
+            kept = (f"page_parts__{field.name}" for field in PageParts._meta.concrete_fields)
+            return articles.only(*FRAME_FIELDS, *kept).select_related("page_parts")
         return self.with_page_data(articles)
 
     @staticmethod
@@ -76,7 +85,8 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
             shows = set(parts.shows)
         else:
             if not hasattr(article, "all_related_links"):  # read with its kept parts only
-                prefetch_related_objects([article], *selectors.article_page_lookups())
+                article = self.with_page_data(Article.objects.filter(pk=article.pk)).get()
+                self.object = context["object"] = context["article"] = article
             page = selectors.article_page(article)
             context.update(
                 body=page.body,

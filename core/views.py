@@ -23,7 +23,8 @@ class SlugObjectMixin:
     def dispatch(self, request, *args, **kwargs):
         queryset = self.get_slug_queryset()
         slug = kwargs["slug"]
-        self.object = queryset.filter(slug=slug).first()
+        # Slugs are unique: no ORDER BY (first() adds one, and the cost of compiling it).
+        self.object = next(iter(queryset.filter(slug=slug)[:1]), None)
         if self.object is None:
             moved = SlugHistory.objects.find(queryset, slug)
             if moved is None:
