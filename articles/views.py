@@ -46,7 +46,8 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
 
     A published article's page is put together from its kept parts when they are current
     (articles/page_parts.py): one query for the article and its parts, then the comments. When
-    they are not, the page data is read (page_data_lookups), the parts rendered and kept.
+    they are not, the page data is read (selectors.with_article_page_data), the parts rendered
+    and kept.
     """
 
     template_name = "articles/article_detail.html"

@@ -89,3 +89,15 @@ def moderator_user(db):
     from tests.factories import MODERATORS, role_user
 
     return role_user(MODERATORS, username="moderator")
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a change as if its transaction committed, so what runs on commit (the page cache's
+    invalidation) runs: commit(change, *args) returns change(*args)."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run

@@ -25,17 +25,6 @@ def page_cache_on(settings):
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change as if its transaction committed, so the invalidation runs."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            change()
-
-    return run
-
-
-@pytest.fixture
 def site():
     iran, arctic = TopicFactory(slug="iran"), TopicFactory(slug="arctic")
     sara = AuthorFactory(slug="sara")

@@ -45,17 +45,6 @@ def clock():
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change as if its transaction committed, so the invalidation runs."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def rich():
     """An article showing everything a page can: byline of two, tags, further topics, placed
     quotes, body links (one to an article not live), curated and suggested reading."""

@@ -51,17 +51,6 @@ def clock():
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change as if its transaction committed, so the invalidation runs."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def site():
     """Two clusters that share nothing, so a change in one must leave the other cached."""
     day = timedelta(days=1)
