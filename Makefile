@@ -28,7 +28,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: demo
-	$(PY) manage.py local_admin
+	$(PY) manage.py local_admin --host $(HOST) --port $(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install $(if $(NPM),axe)

@@ -20,9 +20,15 @@ def purgers():
 
 
 def log_purge(*, tags: set[str], urls: set[str]) -> None:
-    """The default purger: says what a CDN in front would have to drop."""
-    logger.info("page cache: %d tag(s) changed; %d stored URL(s) to purge downstream: %s",
-                len(tags), len(urls), " ".join(sorted(urls)[:20]))  # fmt: skip
+    """The default purger: says what a CDN in front would have to drop (at debug level when
+    nothing stored has to go: a demo load or a bulk change would print a line per change)."""
+    logger.log(
+        logging.INFO if urls else logging.DEBUG,
+        "page cache: %d tag(s) changed; %d stored URL(s) to purge downstream: %s",
+        len(tags),
+        len(urls),
+        " ".join(sorted(urls)[:20]),
+    )
 
 
 def refresh_nginx_fronts(*, tags: set[str], urls: set[str]) -> None:

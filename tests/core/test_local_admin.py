@@ -89,3 +89,28 @@ def test_uses_the_configured_admin_path(password_file, settings):
     settings.ADMIN_PATH = "backstage/"
     out, _ = run()
     assert out == line(password_file.read_text().strip(), "backstage/")
+
+
+@pytest.mark.django_db
+def test_prints_the_address_make_run_serves_on(password_file):
+    out = StringIO()
+    call_command("local_admin", "--host", "0.0.0.0", "--port", "8123", stdout=out)
+
+    password = password_file.read_text(encoding="utf-8").strip()
+    assert out.getvalue().strip() == (
+        f"Admin: http://0.0.0.0:8123/admin/ — user admin, password {password}"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("port", ["0", "70000"])
+def test_refuses_a_port_that_cannot_be(password_file, port):
+    with pytest.raises(CommandError, match="between 1 and 65535"):
+        call_command("local_admin", "--port", port, stdout=StringIO())
+
+
+def test_make_run_passes_its_host_and_port():
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    assert "manage.py local_admin --host $(HOST) --port $(PORT)" in makefile

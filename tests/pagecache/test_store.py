@@ -643,3 +643,15 @@ def test_an_expiring_article_leaves_cached_pages_the_second_it_expires(site, clo
 
     assert "Ice routes" not in get(arctic).content.decode()
     assert get(site["ice"].get_absolute_url()).status_code == 404
+
+
+def test_the_purge_log_is_quiet_when_nothing_stored_has_to_go(caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="dossier.page_cache"):
+        purgers.log_purge(tags={"site"}, urls=set())
+        purgers.log_purge(tags={"site"}, urls={"http://testserver/"})
+
+    assert [record.getMessage() for record in caplog.records] == [
+        "page cache: 1 tag(s) changed; 1 stored URL(s) to purge downstream: http://testserver/"
+    ]

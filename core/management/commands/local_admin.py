@@ -22,7 +22,18 @@ USERNAME = "admin"
 class Command(BaseCommand):
     help = "Create (once) a local superuser 'admin' and print how to log in. DEBUG only."
 
+    def add_arguments(self, parser) -> None:
+        # make run passes its HOST and PORT, so the printed address is the one it serves on.
+        parser.add_argument("--host", default="127.0.0.1", help="host the site is served on")
+        parser.add_argument("--port", type=int, default=8000, help="port the site is served on")
+
     def handle(self, *args, **options) -> None:
+        port = options["port"]
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be between 1 and 65535, not {port}.")
+        host = options["host"].strip() or "127.0.0.1"
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"  # an IPv6 address in a URL
         if not settings.DEBUG:
             raise CommandError(
                 "local_admin is for local development only and refuses to run with DEBUG off. "
@@ -56,7 +67,7 @@ class Command(BaseCommand):
 
         admin_path = settings.ADMIN_PATH.lstrip("/")
         self.stdout.write(
-            f"Admin: http://127.0.0.1:8000/{admin_path} — user {USERNAME}, password {password}"
+            f"Admin: http://{host}:{port}/{admin_path} — user {USERNAME}, password {password}"
         )
 
 
