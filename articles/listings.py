@@ -14,6 +14,7 @@ from core.pagination import KnownCountPaginator
 from core.views import SlugObjectMixin
 from topics.models import Topic
 
+from . import page_parts
 from .models import Article, ExpertQuote, live_q
 
 
@@ -28,10 +29,12 @@ class ArticleListPage(SlugObjectMixin, ListView):
         raise NotImplementedError
 
     def get_queryset(self):
-        return self.get_articles().with_cards().newest_first()
+        return self.get_articles().with_cards().select_related("kept_card").newest_first()
 
     def get_context_data(self, **kwargs):
+        started = page_parts.cards_started()  # before the cards' data is read
         context = super().get_context_data(**kwargs)
+        page_parts.keep_cards(context["articles"], started=started)
         context["object"] = self.object
         pagecache.depends_on(
             self.request,
@@ -89,6 +92,7 @@ class TopicDetailView(ArticleListPage):
                 live.in_topic_newest(topic, subtopic_ids=subtopic_ids, upto=upto + 1)
                 .exclude(pk=topic.pillar_article_id)
                 .with_cards()
+                .select_related("kept_card")
             )
 
         return KnownCountPaginator(NewestRows(newest), per_page, count=count, **kwargs)

@@ -28,15 +28,18 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
+import pagecache
 from pagecache import snapshots
 from pagecache.backend import CACHE_UNREACHABLE
 from pagecache.schedule import next_scheduled_change
 
-from .models import Article, PageParts
+from .models import Article, KeptCard, PageParts
 
 #: The longest parts are kept: how long a new article may wait to be suggested from older ones.
 MAX_AGE = timedelta(days=1)
+CARD_TEMPLATE = "includes/article_card.html"
 TEMPLATES = {
     "head": "articles/parts/head.html",
     "header": "articles/parts/header.html",
@@ -108,3 +111,68 @@ def render_parts(
         update_fields=["origin", "head", "header", "main", "shows", "rendered_at", "valid_until"],
     )
     return parts
+
+
+# --- cards ------------------------------------------------------------------------------------
+
+
+def cards_started() -> int | None:
+    """snapshots.started() for a list of cards, or None (keep nothing) when kept parts are off
+    or the cache is unreachable. Call it before the list is read."""
+    if not enabled():
+        return None
+    try:
+        return snapshots.started()
+    except CACHE_UNREACHABLE:
+        return None
+
+
+def card_shows(article: Article) -> set[str]:
+    """The page cache's tags for what an article's card shows: it, its topic, its authors."""
+    authors = [byline.author for byline in article.bylines.all()]
+    return pagecache.tags_of([article, article.primary_topic, authors])
+
+
+def keep_cards(articles: Iterable[Article], *, started: int | None) -> None:
+    """Give each article its card's HTML as `card_html` (templates/includes/article_list.html):
+    its kept card while current, else the card rendered now, and kept when it may be.
+
+    Expects articles from with_cards() with `kept_card` selected. One read of versions from the
+    cache for the whole list; `started` as for render_parts() (None keeps nothing).
+    """
+    if not enabled():
+        return
+    articles = list(articles)
+    kept = {
+        article.pk: card
+        for article in articles
+        if (card := getattr(article, "kept_card", None)) is not None
+    }
+    try:
+        now_versions = snapshots.current(set().union(*(card.shows for card in kept.values())))
+    except CACHE_UNREACHABLE:
+        return  # cards rendered by the template, nothing kept
+    fresh: list[KeptCard] = []
+    now = timezone.now()
+    for article in articles:
+        card = kept.get(article.pk)
+        if card is not None and all(now_versions.get(t) == v for t, v in card.shows.items()):
+            article.card_html = mark_safe(card.html)  # our own autoescaped template's output
+            continue
+        html = render_to_string(CARD_TEMPLATE, {"article": article})
+        article.card_html = SafeString(html)
+        if started is None:
+            continue
+        try:
+            pinned = snapshots.pin(card_shows(article), started=started)
+        except CACHE_UNREACHABLE:
+            continue
+        if pinned is not None:
+            fresh.append(KeptCard(article=article, html=html, shows=pinned, rendered_at=now))
+    if fresh:
+        KeptCard.objects.bulk_create(
+            fresh,
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["html", "shows", "rendered_at"],
+        )

@@ -33,3 +33,8 @@ def pin(tags: Iterable[str], *, started: int) -> dict[str, int] | None:
 def is_current(pinned: dict[str, int]) -> bool:
     """True while none of the tags has moved on since they were pinned."""
     return store.versions(pinned) == pinned
+
+
+def current(tags: Iterable[str]) -> dict[str, int | None]:
+    """The tags' versions now, to check many renderings with one read (see is_current)."""
+    return store.versions(tags)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 import pagecache
+from articles import page_parts
 from articles.listings import shown_on_cards
 from articles.models import Article
 from comments.views import CSRF_RESENDABLE, resend_after_csrf_failure
@@ -26,13 +27,16 @@ class HomeView(TemplateView):
     latest_count = 9
 
     def get_context_data(self, **kwargs):
+        started = page_parts.cards_started()  # before the cards' data is read
         context = super().get_context_data(**kwargs)
         live = Article.objects.live().with_cards().newest_first()
         lead = live.filter(featured=True).first() or live.first()
         latest = live.exclude(pk=lead.pk) if lead else live
+        latest = list(latest.select_related("kept_card")[: self.latest_count])
+        page_parts.keep_cards(latest, started=started)
         context.update(
             lead=lead,
-            latest=list(latest[: self.latest_count]),
+            latest=latest,
             topics=Topic.objects.filter(parent__isnull=True).prefetch_related("subtopics"),
         )
         pagecache.depends_on(

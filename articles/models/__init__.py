@@ -6,12 +6,12 @@
 - article: Article.
 - parts: its tags, byline, expert quotes and related links.
 - history: its activity log and preview links.
-- page: its page's rendered parts (derived data).
+- page: its page's rendered parts and its card (derived data).
 """
 
 from .article import Article, reference_problems
 from .history import ArticleActivity, PreviewLink, PreviewLinkQuerySet
-from .page import PageParts
+from .page import KeptCard, PageParts
 from .parts import Byline, ExpertQuote, RelatedLink, TaggedArticle
 from .querysets import (
     EDITING_ONLY_FIELDS,
@@ -34,6 +34,7 @@ __all__ = [
     "Byline",
     "ExpertQuote",
     "JSONList",
+    "KeptCard",
     "PageParts",
     "PreviewLink",
     "PreviewLinkQuerySet",

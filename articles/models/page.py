@@ -53,3 +53,28 @@ class PageParts(models.Model):
     @property
     def main_html(self) -> SafeString:
         return mark_safe(self.main)
+
+
+class KeptCard(models.Model):
+    """An article's card as lists show it (home, topic, author and tag pages), rendered once.
+
+    Written by articles/page_parts.keep_cards(); stale, like PageParts, as soon as a version of
+    what it shows moves on: the article, its topic, its authors.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="kept_card",
+        editable=False,
+    )
+    html = models.TextField(editable=False)
+    shows = models.JSONField(editable=False)
+    rendered_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        verbose_name = "rendered article card"
+
+    def __str__(self) -> str:
+        return f"Rendered card of article {self.article_id}"

@@ -11,9 +11,10 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from articles import page_parts, workflow
-from articles.models import Article, PageParts, Status
+from articles.models import Article, KeptCard, PageParts, Status
 from core.models import SiteSettings
 from pagecache import snapshots, store
 from pagecache.backend import CACHE_UNREACHABLE
@@ -280,3 +281,71 @@ def test_with_the_cache_unreachable_the_page_is_rendered_afresh(client, rich, mo
     monkeypatch.setattr(store, "current_version", unreachable)
 
     assert "Sara Ahmadi" in page(client, rich["article"])
+
+
+# --- cards ----------------------------------------------------------------------------------
+
+
+def list_pages(rich) -> list[str]:
+    article = rich["article"]
+    return [
+        "/",
+        article.primary_topic.get_absolute_url(),
+        article.primary_topic.parent.get_absolute_url(),
+        article.authors.first().get_absolute_url(),
+        reverse("articles:tag", kwargs={"slug": "shipping"}),
+    ]
+
+
+def test_lists_from_kept_cards_are_the_lists_rendered_afresh(client, rich, settings):
+    settings.DOSSIER = {**settings.DOSSIER, "PAGE_PARTS": False}
+    afresh = [client.get(url).content for url in list_pages(rich)]
+    assert not KeptCard.objects.exists()
+
+    settings.DOSSIER = {**settings.DOSSIER, "PAGE_PARTS": True}
+    first = [client.get(url).content for url in list_pages(rich)]
+    assert KeptCard.objects.filter(article=rich["article"]).exists()
+    kept = [client.get(url).content for url in list_pages(rich)]
+
+    assert first == afresh
+    assert kept == afresh
+
+
+@pytest.mark.parametrize(
+    "change", [rename_author, rename_topic, edit_article], ids=lambda f: f.__name__
+)
+def test_a_change_to_what_a_card_shows_is_on_the_list_at_once(client, rich, commit, change):
+    topic_page = rich["article"].primary_topic.get_absolute_url()
+    client.get(topic_page)
+    before = KeptCard.objects.get(article=rich["article"]).rendered_at
+
+    shown = commit(change, rich)
+
+    assert shown in client.get(topic_page).content.decode()
+    assert KeptCard.objects.get(article=rich["article"]).rendered_at >= before
+
+
+def test_a_change_elsewhere_leaves_the_kept_cards_as_they_are(client, rich, commit):
+    client.get("/")
+    kept = {card.pk: card.html for card in KeptCard.objects.all()}
+    other = ArticleFactory(
+        primary_topic=TopicFactory(name="Arctic"), publish_at=FROZEN_NOW - 9 * DAY
+    )
+
+    commit(lambda: setattr(other, "title", "Ice") or other.save())
+
+    page = client.get("/").content.decode()
+    assert "Ice" in page  # its card is rendered (it is new on the page)
+    assert all(KeptCard.objects.get(pk=pk).html == html for pk, html in kept.items())
+
+
+def test_with_the_cache_unreachable_lists_render_their_cards(client, rich, monkeypatch):
+    client.get("/")
+
+    def unreachable(*args, **kwargs):
+        raise CACHE_UNREACHABLE[0]("Redis is down")
+
+    monkeypatch.setattr(store, "versions", unreachable)
+    monkeypatch.setattr(store, "current_version", unreachable)
+
+    assert "Sara Ahmadi" in client.get("/").content.decode()
