@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .. import editor, revisions, workflow
-from ..models import Article
+from ..models import Article, Status
 from .actions import BulkActions
 from .filters import ScheduleFilter, TrashFilter
 from .forms import ArticleAdminForm
@@ -141,6 +141,37 @@ class ArticleAdmin(
         for problem in form.instance.body_problems():
             messages.warning(request, problem)
 
+    def get_deleted_objects(self, objs, request):
+        """What "Delete" touches: the articles themselves, moved to the trash. Nothing related
+        is deleted, so Django's walk through related rows (and their delete permissions) would
+        describe something that does not happen. ``perms_needed`` names the articles this person
+        may not move to the trash, for the confirmation page to list."""
+        articles = list(objs)
+        ids = [article.pk for article in articles]
+        live = set(Article.objects.filter(pk__in=ids).live().values_list("pk", flat=True))
+        to_trash = [
+            format_html(
+                '<a href="{}">{}</a> ({})',
+                reverse("admin:articles_article_change", args=[article.pk]),
+                article.title,
+                self._trash_note(article, live=article.pk in live),
+            )
+            for article in articles
+        ]
+        refused = {a.title for a in articles if not self.has_delete_permission(request, a)}
+        count = {Article._meta.verbose_name_plural: len(articles)} if articles else {}
+        return to_trash, count, refused, []
+
+    @staticmethod
+    def _trash_note(article: Article, *, live: bool) -> str:
+        if live:
+            return "live now: readers will no longer see it"
+        if article.is_scheduled:
+            return "scheduled: it will not go live while it is in the trash"
+        if article.status == Status.PUBLISHED:
+            return "published, but expired: not on the site"
+        return f"{article.get_status_display().lower()}: not on the site"
+
     def delete_model(self, request, obj):
         workflow.move_to_trash(article=obj, by=request.user)
 
@@ -174,6 +205,11 @@ class ArticleAdmin(
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
         messages.success(request, f"“{obj}” was saved and opened in preview.")
         return HttpResponseRedirect(obj.get_absolute_url())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return super().delete_view(
+            request, object_id, {"title": "Move to the trash?", **(extra_context or {})}
+        )
 
     def response_delete(self, request, obj_display, obj_id):
         messages.success(

@@ -18,8 +18,10 @@ from tests.conftest import FROZEN_NOW
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    CommentFactory,
     ExpertFactory,
     ExpertQuoteFactory,
+    ReportFactory,
     TopicFactory,
     UserFactory,
     article_in,
@@ -479,6 +481,59 @@ def test_deleting_through_the_admin_moves_to_trash_per_role(
         assert page.status_code == 403
         assert response.status_code == 403
         assert after.deleted_at is None
+
+
+def test_delete_page_says_the_article_goes_to_the_trash(frozen_now, writer_user, editor_user):
+    article = writers_article(writer_user, Status.PUBLISHED)
+    ExpertQuoteFactory(article=article, text="Money follows the drones.")
+
+    page = logged_in(editor_user).get(reverse("admin:articles_article_delete", args=[article.pk]))
+
+    content = page.content.decode()
+    assert page.context["title"] == "Move to the trash?"
+    assert f"Move “{article.title}” to the trash?" in content
+    assert "live now: readers will no longer see it" in content
+    assert "Nothing is deleted" in content
+    assert "restore it from the list’s trash filter" in content
+    assert "will be deleted" not in content
+    assert "Money follows the drones." not in content  # related rows are not listed as deleted
+
+
+def test_bulk_delete_page_says_the_articles_go_to_the_trash(client, writer_user):
+    drafts = [writers_article(writer_user, Status.DRAFT) for _ in range(2)]
+    client.force_login(writer_user)
+
+    page = post_action(client, "delete_selected", drafts)
+
+    content = page.content.decode()
+    assert "Move these 2 article(s) to the trash?" in content
+    assert all(f"{draft.title}</a> (draft: not on the site)" in content for draft in drafts)
+    assert "will be deleted" not in content
+
+
+def test_bulk_delete_page_names_the_articles_a_writer_may_not_move(client, writer_user):
+    own = writers_article(writer_user, Status.DRAFT)
+    other = writers_article(UserFactory(is_staff=True), Status.DRAFT)
+    client.force_login(writer_user)
+
+    page = post_action(client, "delete_selected", [own, other])
+
+    assert page.context["perms_lacking"] == {other.title}
+    assert "You cannot move these selected articles to the trash" in page.content.decode()
+
+
+def test_editor_trashes_an_article_whose_comments_were_reported(frozen_now, editor_user):
+    """Editors may not delete reports; trashing deletes none, so it is not refused for them."""
+    article = article_in(Status.PUBLISHED)
+    ReportFactory(article=article, comment=CommentFactory(article=article))
+    delete_url = reverse("admin:articles_article_delete", args=[article.pk])
+    client = logged_in(editor_user)
+
+    assert "You cannot" not in client.get(delete_url).content.decode()
+    response = client.post(delete_url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert reloaded(article).deleted_at == frozen_now
 
 
 @pytest.mark.parametrize(
