@@ -239,6 +239,7 @@ class ArticleAdmin(
                 ],
                 in_trash=obj.deleted_at is not None,
                 may_restore=workflow.may_restore_from_trash(article=obj, user=request.user),
+                restore_note=self.restore_note(obj),
                 may_purge=workflow.may_purge(article=obj, user=request.user),
                 may_share=workflow.may_share_preview(article=obj, user=request.user),
                 preview_links=[

@@ -563,6 +563,68 @@ def test_restore_from_trash_per_role(request, frozen_now, writer_user, role, all
         assert reloaded(article).deleted_at == frozen_now
 
 
+def test_restoring_a_published_article_says_it_is_live_again(frozen_now, editor_user):
+    article = article_in(Status.PUBLISHED)
+    workflow.move_to_trash(article=article, by=editor_user)
+    client = logged_in(editor_user)
+
+    page = client.get(change_url(article))
+    response = client.post(reverse("admin:articles_article_restore", args=[article.pk]))
+
+    assert "It is published: restoring it puts it back on the site at once." in (
+        page.content.decode()
+    )
+    assert reloaded(article).is_live
+    assert messages_of(response, constants.SUCCESS) == [
+        f"“{article.title}” was restored from the trash."
+    ]
+    assert messages_of(response, constants.WARNING) == [
+        "It is published, so it is live on the site again. Unpublish it if readers should not "
+        "see it."
+    ]
+
+
+def test_restoring_a_scheduled_article_says_when_it_goes_live(frozen_now, editor_user):
+    go_live = frozen_now + timedelta(days=9, hours=3, minutes=30)
+    article = article_in(Status.PUBLISHED, publish_at=go_live)
+    workflow.move_to_trash(article=article, by=editor_user)
+
+    response = logged_in(editor_user).post(
+        reverse("admin:articles_article_restore", args=[article.pk])
+    )
+
+    assert messages_of(response, constants.WARNING) == [
+        "It is scheduled, so it goes live on 10 Jun 2026, 15:30 UTC. Unpublish it if it should not."
+    ]
+
+
+def test_restoring_a_draft_says_nothing_about_the_site(frozen_now, editor_user):
+    article = article_in(Status.DRAFT)
+    workflow.move_to_trash(article=article, by=editor_user)
+    client = logged_in(editor_user)
+
+    page = client.get(change_url(article))
+    response = client.post(reverse("admin:articles_article_restore", args=[article.pk]))
+
+    assert "restoring it puts it back on the site" not in page.content.decode()
+    assert messages_of(response, constants.WARNING) == []
+
+
+def test_bulk_restore_names_the_articles_that_are_live_again(client, frozen_now, editor_user):
+    live, draft = article_in(Status.PUBLISHED), article_in(Status.DRAFT)
+    for article in (live, draft):
+        workflow.move_to_trash(article=article, by=editor_user)
+    client.force_login(editor_user)
+
+    response = post_action(client, "restore_selected", [live, draft], query="?trash=only")
+
+    assert messages_of(response, constants.SUCCESS) == ["Restored 2 article(s) from the trash."]
+    assert messages_of(response, constants.WARNING) == [
+        f"1 of them are published and live on the site again: {live.title}. Unpublish any "
+        "that readers should not see."
+    ]
+
+
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
