@@ -354,7 +354,8 @@ def test_transition_by_direct_post_per_role(
         assert after.status == source
         assert not entries.exists()
         [error] = messages_of(response, constants.ERROR)
-        assert error.startswith("You cannot")
+        label = workflow.TRANSITIONS[name].label.lower()
+        assert error == f"You cannot {label} “{article.title}”: your role does not allow it."
 
 
 def test_writer_cannot_submit_someone_elses_draft(client, writer_user):
@@ -364,7 +365,25 @@ def test_writer_cannot_submit_someone_elses_draft(client, writer_user):
     response = client.post(transition_url(article, "submit"), current_version(article))
 
     assert reloaded(article).status == Status.DRAFT
-    assert messages_of(response, constants.ERROR)
+    assert messages_of(response, constants.ERROR) == [
+        f"You cannot submit for review “{article.title}”: your role allows it only on your own "
+        "articles."
+    ]
+
+
+@pytest.mark.parametrize("name", ["publish", "approve", "archive"])
+def test_writers_forged_step_is_refused_for_the_role_not_the_state(client, writer_user, name):
+    """Approve is not open from a draft either; the writer hears the reason that always holds."""
+    article = writers_article(writer_user, Status.DRAFT)
+    client.force_login(writer_user)
+
+    response = client.post(transition_url(article, name), current_version(article))
+
+    label = workflow.TRANSITIONS[name].label.lower()
+    assert messages_of(response, constants.ERROR) == [
+        f"You cannot {label} “{article.title}”: your role does not allow it."
+    ]
+    assert reloaded(article).status == Status.DRAFT
 
 
 def test_moderator_returns_with_a_reason_and_the_writer_sees_it_returned(
@@ -757,7 +776,9 @@ def test_transition_on_a_trashed_article_is_refused(client, editor_user):
     response = client.post(transition_url(article, "approve"), current_version(article))
 
     assert reloaded(article).status == Status.IN_REVIEW
-    assert messages_of(response, constants.ERROR)
+    assert messages_of(response, constants.ERROR) == [
+        f"You cannot approve and publish “{article.title}” while it is in the trash."
+    ]
 
 
 # --- bulk actions -------------------------------------------------------------------------
