@@ -233,10 +233,12 @@ class ArticleAdmin(
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            actions = workflow.allowed_transitions(article=obj, user=request.user)
             context.update(
-                workflow_actions=[
-                    t for t in workflow.allowed_transitions(article=obj, user=request.user)
-                ],
+                workflow_actions=actions,
+                workflow_help=self._workflow_help(
+                    actions, may_edit=self.has_change_permission(request, obj)
+                ),
                 in_trash=obj.deleted_at is not None,
                 may_restore=workflow.may_restore_from_trash(article=obj, user=request.user),
                 restore_note=self.restore_note(obj),
@@ -248,6 +250,21 @@ class ArticleAdmin(
                 ],
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _workflow_help(actions: list[workflow.Transition], *, may_edit: bool) -> str:
+        """The hint under the workflow buttons, naming only steps this person has: saving
+        if they may edit the form, scheduling if they may also publish from this state."""
+        if not may_edit:
+            return ""
+        hint = "Save your changes before using these buttons."
+        publishing = [f"“{t.label}”" for t in actions if t.target == Status.PUBLISHED]
+        if publishing:
+            hint += (
+                " To schedule, set “publish at” to a future time, save, then press "
+                f"{' or '.join(publishing)}."
+            )
+        return hint
 
     # --- columns and read-only fields -----------------------------------------------------
 

@@ -295,6 +295,37 @@ def test_writer_sees_only_the_submit_button_on_own_draft(client, writer_user):
     assert transition_url(article, "publish") not in response.content.decode()
 
 
+SAVE_FIRST = "Save your changes before using these buttons."
+SCHEDULE = "To schedule, set “publish at” to a future time, save, then press “{}”."
+WORKFLOW_HELP_CASES = [
+    ("writer_user", Status.DRAFT, SAVE_FIRST),
+    ("writer_user", Status.RETURNED, SAVE_FIRST),
+    ("moderator_user", Status.IN_REVIEW, ""),  # reads the form, cannot save or schedule
+    ("editor_user", Status.DRAFT, f"{SAVE_FIRST} {SCHEDULE.format('Publish')}"),
+    ("editor_user", Status.IN_REVIEW, f"{SAVE_FIRST} {SCHEDULE.format('Approve and publish')}"),
+    ("editor_user", Status.PUBLISHED, SAVE_FIRST),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "expected"),
+    WORKFLOW_HELP_CASES,
+    ids=[f"{role}-{status}" for role, status, _ in WORKFLOW_HELP_CASES],
+)
+def test_workflow_box_explains_only_the_steps_of_the_persons_role(
+    request, writer_user, role, status, expected
+):
+    article = writers_article(writer_user, status)
+
+    response = logged_in(request.getfixturevalue(role)).get(change_url(article))
+
+    assert response.context["workflow_help"] == expected
+    content = response.content.decode()
+    assert "publish or approve" not in content
+    if "To schedule" not in expected:
+        assert "To schedule" not in content
+
+
 # --- (c)-(e) workflow buttons, by direct POST ---------------------------------------------
 
 TRANSITION_MATRIX = [
