@@ -107,6 +107,41 @@ def test_admin_index_loads(admin_client, newsroom):
     assert admin_client.get(reverse("admin:index")).status_code == 200
 
 
+def test_admin_index_puts_settings_and_security_after_the_editorial_sections(
+    admin_client, newsroom
+):
+    app_list = admin_client.get(reverse("admin:index")).context["app_list"]
+
+    *editorial, settings = app_list
+    assert [app["name"] for app in editorial] == [
+        "Articles",
+        "Authors and experts",
+        "Comments and moderation",
+        "Topics",
+        "WordPress import",
+    ]
+    assert settings["name"] == "Settings and security"
+    assert [model["object_name"] for model in settings["models"]] == [
+        "SiteSettings",
+        "SlugHistory",
+        "Group",
+        "User",
+        "Tag",
+        "AccessAttempt",
+        "AccessFailureLog",
+        "AccessLog",
+    ]
+
+
+def test_settings_and_security_models_keep_their_pages(admin_client, newsroom):
+    axes_index = admin_client.get(reverse("admin:app_list", args=["axes"]))
+    article_list = admin_client.get(admin_url(Article, "changelist")).content.decode()
+
+    assert [app["app_label"] for app in axes_index.context["app_list"]] == ["axes"]
+    assert 'class="app-articles module current-app"' in article_list
+    assert 'class="app-settings-and-security module current-app"' not in article_list
+
+
 @pytest.mark.parametrize("model", REGISTERED, ids=REGISTERED_IDS)
 def test_changelist_loads(admin_client, newsroom, model):
     response = admin_client.get(admin_url(model, "changelist"))
