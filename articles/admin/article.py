@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from core.admin import PlainHelpText
+
 from .. import editor, revisions, workflow
 from ..models import Article, Status
 from .actions import BulkActions
@@ -25,6 +27,7 @@ class ArticleAdmin(
     PreviewViews,
     TrashViews,
     BulkActions,
+    PlainHelpText,
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm

@@ -13,6 +13,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, ExpertQuote, RelatedLink, Status
+from authors.models import Author, Expert
 from core.models import SlugHistory
 from tests.factories import (
     FIXED_PUBLISH_AT,
@@ -28,6 +29,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +142,23 @@ def test_settings_and_security_models_keep_their_pages(admin_client, newsroom):
     assert [app["app_label"] for app in axes_index.context["app_list"]] == ["axes"]
     assert 'class="app-articles module current-app"' in article_list
     assert 'class="app-settings-and-security module current-app"' not in article_list
+
+
+@pytest.mark.parametrize(
+    ("model", "address"),
+    [
+        (Article, "/articles/&lt;slug&gt;/"),
+        (Author, "/authors/&lt;slug&gt;/"),
+        (Expert, "/experts/&lt;slug&gt;/"),
+        (Topic, "/topics/&lt;slug&gt;/"),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_slug_help_text_shows_the_address_pattern(admin_client, model, address):
+    content = admin_client.get(admin_url(model, "add")).content.decode()
+
+    assert address in content
+    assert address.replace("&lt;slug&gt;", "") not in content
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=REGISTERED_IDS)
