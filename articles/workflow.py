@@ -140,13 +140,24 @@ def may_transition(*, article: Article, user: AbstractBaseUser, transition: Tran
     """Whether `user` may apply `transition` to `article` in its current state."""
     if article.deleted_at is not None or article.status not in transition.sources:
         return False
+    return _role_refusal(article=article, user=user, transition=transition) is None
+
+
+def _role_refusal(
+    *, article: Article, user: AbstractBaseUser, transition: Transition
+) -> str | None:
+    """Why `user`'s role does not allow `transition` on `article` whatever its state, for the
+    person who tried; None when it does."""
     if any(user.has_perm(perm) for perm in transition.permissions):
-        return True
-    return bool(
-        transition.own_permission
-        and user.has_perm(transition.own_permission)
-        and is_owner(article=article, user=user)
-    )
+        return None
+    label = transition.label.lower()
+    if transition.own_permission and user.has_perm(transition.own_permission):
+        if is_owner(article=article, user=user):
+            return None
+        return (
+            f"You cannot {label} “{article.title}”: your role allows it only on your own articles."
+        )
+    return f"You cannot {label} “{article.title}”: your role does not allow it."
 
 
 def allowed_transitions(*, article: Article, user: AbstractBaseUser) -> list[Transition]:
@@ -227,10 +238,15 @@ def transition(
     with transaction.atomic():
         check_version(article=article, expected_version=expected_version)
         locked = Article.objects.get(pk=article.pk)  # its row is locked by check_version
+        # The role first: a step the person may never take is refused for that reason, not
+        # for the article's state (which another day would not make it possible).
+        refusal = _role_refusal(article=locked, user=by, transition=chosen)
+        if refusal is not None:
+            raise NotAllowed(refusal)
         if not may_transition(article=locked, user=by, transition=chosen):
             raise WorkflowError(
                 f"You cannot {chosen.label.lower()} “{locked.title}” while it is "
-                f"{locked.get_status_display().lower()}."
+                f"{'in the trash' if locked.deleted_at else locked.get_status_display().lower()}."
             )
         # The saved byline is checked: the admin saves the form (byline included) and steps
         # through the workflow in separate requests. No check is needed when a scheduled

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from core.admin import PlainHelpText
+
 from .models import Author, AuthorLink, Expert
 
 
@@ -11,7 +13,7 @@ class AuthorLinkInline(admin.TabularInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PlainHelpText, admin.ModelAdmin):
     list_display = ["name", "role", "user", "article_count"]
     list_select_related = ["user"]
     search_fields = ["name", "role"]
@@ -35,7 +37,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(PlainHelpText, admin.ModelAdmin):
     list_display = ["name", "credentials", "quote_count"]
     search_fields = ["name", "credentials"]
     ordering = ["name"]  # the annotation below drops Meta.ordering

@@ -1,6 +1,20 @@
 from django.contrib import admin
+from django.utils.html import conditional_escape
 
 from .models import SiteSettings, SlugHistory
+
+
+class PlainHelpText:
+    """For a ModelAdmin: its model fields' help_text shown as the plain text it is.
+
+    Django's admin prints help_text as HTML, so "/articles/<slug>/" showed as "/articles//".
+    Help text marked safe on purpose is left as it is."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and formfield.help_text:
+            formfield.help_text = conditional_escape(formfield.help_text)
+        return formfield
 
 
 @admin.register(SlugHistory)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import PlainHelpText
+
 from .models import Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(PlainHelpText, admin.ModelAdmin):
     list_display = ["name", "parent", "pillar_article"]
     list_select_related = ["parent", "pillar_article"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]

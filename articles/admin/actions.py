@@ -7,6 +7,7 @@ from django.contrib.admin.actions import delete_selected as django_delete_select
 from django.core.exceptions import PermissionDenied
 
 from .. import workflow
+from ..models import Article
 
 
 class BulkActions:
@@ -78,11 +79,29 @@ class BulkActions:
         restored = 0
         # Counted first: restoring takes articles out of a list filtered to the trash.
         selected = len(queryset)
-        for article in queryset.trashed():
+        articles = list(queryset.trashed())
+        for article in articles:
             workflow.restore_from_trash(article=article, by=request.user)
             restored += 1
         if restored:
             messages.success(request, f"Restored {restored} article(s) from the trash.")
+        # They keep the state they were trashed in, so published ones are back on the site.
+        back = Article.objects.filter(pk__in=[a.pk for a in articles])
+        live = list(back.live().values_list("title", flat=True))
+        if live:
+            messages.warning(
+                request,
+                f"{len(live)} of them are published and live on the site again: "
+                f"{', '.join(live[:10])}{'…' if len(live) > 10 else ''}. Unpublish any that "
+                "readers should not see.",
+            )
+        scheduled = list(back.scheduled().values_list("title", flat=True))
+        if scheduled:
+            messages.warning(
+                request,
+                f"{len(scheduled)} of them are scheduled and will go live at their publish "
+                f"time: {', '.join(scheduled[:10])}{'…' if len(scheduled) > 10 else ''}.",
+            )
         self._warn_not_in_trash(request, selected=selected, done=restored)
 
     @admin.action(description="Delete selected for good (trash only)", permissions=["purge"])

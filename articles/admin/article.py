@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from core.admin import PlainHelpText
+
 from .. import editor, revisions, workflow
-from ..models import Article
+from ..models import Article, Status
 from .actions import BulkActions
 from .filters import ScheduleFilter, TrashFilter
 from .forms import ArticleAdminForm
@@ -25,6 +27,7 @@ class ArticleAdmin(
     PreviewViews,
     TrashViews,
     BulkActions,
+    PlainHelpText,
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm
@@ -141,6 +144,37 @@ class ArticleAdmin(
         for problem in form.instance.body_problems():
             messages.warning(request, problem)
 
+    def get_deleted_objects(self, objs, request):
+        """What "Delete" touches: the articles themselves, moved to the trash. Nothing related
+        is deleted, so Django's walk through related rows (and their delete permissions) would
+        describe something that does not happen. ``perms_needed`` names the articles this person
+        may not move to the trash, for the confirmation page to list."""
+        articles = list(objs)
+        ids = [article.pk for article in articles]
+        live = set(Article.objects.filter(pk__in=ids).live().values_list("pk", flat=True))
+        to_trash = [
+            format_html(
+                '<a href="{}">{}</a> ({})',
+                reverse("admin:articles_article_change", args=[article.pk]),
+                article.title,
+                self._trash_note(article, live=article.pk in live),
+            )
+            for article in articles
+        ]
+        refused = {a.title for a in articles if not self.has_delete_permission(request, a)}
+        count = {Article._meta.verbose_name_plural: len(articles)} if articles else {}
+        return to_trash, count, refused, []
+
+    @staticmethod
+    def _trash_note(article: Article, *, live: bool) -> str:
+        if live:
+            return "live now: readers will no longer see it"
+        if article.is_scheduled:
+            return "scheduled: it will not go live while it is in the trash"
+        if article.status == Status.PUBLISHED:
+            return "published, but expired: not on the site"
+        return f"{article.get_status_display().lower()}: not on the site"
+
     def delete_model(self, request, obj):
         workflow.move_to_trash(article=obj, by=request.user)
 
@@ -175,6 +209,11 @@ class ArticleAdmin(
         messages.success(request, f"“{obj}” was saved and opened in preview.")
         return HttpResponseRedirect(obj.get_absolute_url())
 
+    def delete_view(self, request, object_id, extra_context=None):
+        return super().delete_view(
+            request, object_id, {"title": "Move to the trash?", **(extra_context or {})}
+        )
+
     def response_delete(self, request, obj_display, obj_id):
         messages.success(
             request,
@@ -197,12 +236,15 @@ class ArticleAdmin(
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            actions = workflow.allowed_transitions(article=obj, user=request.user)
             context.update(
-                workflow_actions=[
-                    t for t in workflow.allowed_transitions(article=obj, user=request.user)
-                ],
+                workflow_actions=actions,
+                workflow_help=self._workflow_help(
+                    actions, may_edit=self.has_change_permission(request, obj)
+                ),
                 in_trash=obj.deleted_at is not None,
                 may_restore=workflow.may_restore_from_trash(article=obj, user=request.user),
+                restore_note=self.restore_note(obj),
                 may_purge=workflow.may_purge(article=obj, user=request.user),
                 may_share=workflow.may_share_preview(article=obj, user=request.user),
                 preview_links=[
@@ -211,6 +253,21 @@ class ArticleAdmin(
                 ],
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _workflow_help(actions: list[workflow.Transition], *, may_edit: bool) -> str:
+        """The hint under the workflow buttons, naming only steps this person has: saving
+        if they may edit the form, scheduling if they may also publish from this state."""
+        if not may_edit:
+            return ""
+        hint = "Save your changes before using these buttons."
+        publishing = [f"“{t.label}”" for t in actions if t.target == Status.PUBLISHED]
+        if publishing:
+            hint += (
+                " To schedule, set “publish at” to a future time, save, then press "
+                f"{' or '.join(publishing)}."
+            )
+        return hint
 
     # --- columns and read-only fields -----------------------------------------------------
 

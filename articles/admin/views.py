@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import editor, preview, revisions, workflow
-from ..models import Article, PreviewLink
+from ..models import Article, PreviewLink, Status
 
 MISSING_VERSION = (
     "This request did not say which version of the article it was made from, so it could not "
@@ -26,6 +26,10 @@ def _posted_version(request) -> int | None:
         return int(request.POST.get("version", ""))
     except ValueError:
         return None
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%d %b %Y, %H:%M %Z")
 
 
 def _json_error(message: str, status: int) -> JsonResponse:
@@ -140,8 +144,7 @@ class TransitionViews:
     @staticmethod
     def _transition_message(article: Article, name: str) -> str:
         if article.is_scheduled:
-            when = timezone.localtime(article.publish_at).strftime("%d %b %Y, %H:%M %Z")
-            return f"“{article.title}” is scheduled: it goes live on {when}."
+            return f"“{article.title}” is scheduled: it goes live on {_when(article.publish_at)}."
         return f"“{article.title}” is now {article.get_status_display().lower()}."
 
 
@@ -307,7 +310,37 @@ class TrashViews:
         except workflow.NotAllowed:
             raise PermissionDenied from None
         messages.success(request, f"“{article.title}” was restored from the trash.")
+        # Restoring keeps the state the article was trashed in: a published one is back on the
+        # site, which nobody should learn from a reader.
+        if article.is_live:
+            messages.warning(
+                request,
+                "It is published, so it is live on the site again. Unpublish it if readers "
+                "should not see it.",
+            )
+        elif article.is_scheduled:
+            messages.warning(
+                request,
+                f"It is scheduled, so it goes live on {_when(article.publish_at)}. Unpublish it "
+                "if it should not.",
+            )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    @staticmethod
+    def restore_note(article: Article) -> str:
+        """Said beside "Restore from trash": restoring keeps the article's state (as the trash
+        kept it), so a published article goes back on the site."""
+        if article.status != Status.PUBLISHED:
+            return ""
+        now = timezone.now()
+        if article.expire_at is not None and article.expire_at <= now:
+            return ""
+        if article.publish_at is not None and article.publish_at > now:
+            return (
+                f"It is scheduled: restoring it puts it back on the site on "
+                f"{_when(article.publish_at)}."
+            )
+        return "It is published: restoring it puts it back on the site at once."
 
     def purge_view(self, request, pk: int):
         if request.method != "POST":

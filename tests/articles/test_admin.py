@@ -13,6 +13,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, ExpertQuote, RelatedLink, Status
+from authors.models import Author, Expert
 from core.models import SlugHistory
 from tests.factories import (
     FIXED_PUBLISH_AT,
@@ -28,6 +29,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +107,58 @@ def any_instance(model):
 
 def test_admin_index_loads(admin_client, newsroom):
     assert admin_client.get(reverse("admin:index")).status_code == 200
+
+
+def test_admin_index_puts_settings_and_security_after_the_editorial_sections(
+    admin_client, newsroom
+):
+    app_list = admin_client.get(reverse("admin:index")).context["app_list"]
+
+    *editorial, settings = app_list
+    assert [app["name"] for app in editorial] == [
+        "Articles",
+        "Authors and experts",
+        "Comments and moderation",
+        "Topics",
+        "WordPress import",
+    ]
+    assert settings["name"] == "Settings and security"
+    assert [model["object_name"] for model in settings["models"]] == [
+        "SiteSettings",
+        "SlugHistory",
+        "Group",
+        "User",
+        "Tag",
+        "AccessAttempt",
+        "AccessFailureLog",
+        "AccessLog",
+    ]
+
+
+def test_settings_and_security_models_keep_their_pages(admin_client, newsroom):
+    axes_index = admin_client.get(reverse("admin:app_list", args=["axes"]))
+    article_list = admin_client.get(admin_url(Article, "changelist")).content.decode()
+
+    assert [app["app_label"] for app in axes_index.context["app_list"]] == ["axes"]
+    assert 'class="app-articles module current-app"' in article_list
+    assert 'class="app-settings-and-security module current-app"' not in article_list
+
+
+@pytest.mark.parametrize(
+    ("model", "address"),
+    [
+        (Article, "/articles/&lt;slug&gt;/"),
+        (Author, "/authors/&lt;slug&gt;/"),
+        (Expert, "/experts/&lt;slug&gt;/"),
+        (Topic, "/topics/&lt;slug&gt;/"),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_slug_help_text_shows_the_address_pattern(admin_client, model, address):
+    content = admin_client.get(admin_url(model, "add")).content.decode()
+
+    assert address in content
+    assert address.replace("&lt;slug&gt;", "") not in content
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=REGISTERED_IDS)

@@ -18,8 +18,10 @@ from tests.conftest import FROZEN_NOW
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    CommentFactory,
     ExpertFactory,
     ExpertQuoteFactory,
+    ReportFactory,
     TopicFactory,
     UserFactory,
     article_in,
@@ -293,6 +295,37 @@ def test_writer_sees_only_the_submit_button_on_own_draft(client, writer_user):
     assert transition_url(article, "publish") not in response.content.decode()
 
 
+SAVE_FIRST = "Save your changes before using these buttons."
+SCHEDULE = "To schedule, set “publish at” to a future time, save, then press “{}”."
+WORKFLOW_HELP_CASES = [
+    ("writer_user", Status.DRAFT, SAVE_FIRST),
+    ("writer_user", Status.RETURNED, SAVE_FIRST),
+    ("moderator_user", Status.IN_REVIEW, ""),  # reads the form, cannot save or schedule
+    ("editor_user", Status.DRAFT, f"{SAVE_FIRST} {SCHEDULE.format('Publish')}"),
+    ("editor_user", Status.IN_REVIEW, f"{SAVE_FIRST} {SCHEDULE.format('Approve and publish')}"),
+    ("editor_user", Status.PUBLISHED, SAVE_FIRST),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "expected"),
+    WORKFLOW_HELP_CASES,
+    ids=[f"{role}-{status}" for role, status, _ in WORKFLOW_HELP_CASES],
+)
+def test_workflow_box_explains_only_the_steps_of_the_persons_role(
+    request, writer_user, role, status, expected
+):
+    article = writers_article(writer_user, status)
+
+    response = logged_in(request.getfixturevalue(role)).get(change_url(article))
+
+    assert response.context["workflow_help"] == expected
+    content = response.content.decode()
+    assert "publish or approve" not in content
+    if "To schedule" not in expected:
+        assert "To schedule" not in content
+
+
 # --- (c)-(e) workflow buttons, by direct POST ---------------------------------------------
 
 TRANSITION_MATRIX = [
@@ -352,7 +385,8 @@ def test_transition_by_direct_post_per_role(
         assert after.status == source
         assert not entries.exists()
         [error] = messages_of(response, constants.ERROR)
-        assert error.startswith("You cannot")
+        label = workflow.TRANSITIONS[name].label.lower()
+        assert error == f"You cannot {label} “{article.title}”: your role does not allow it."
 
 
 def test_writer_cannot_submit_someone_elses_draft(client, writer_user):
@@ -362,7 +396,25 @@ def test_writer_cannot_submit_someone_elses_draft(client, writer_user):
     response = client.post(transition_url(article, "submit"), current_version(article))
 
     assert reloaded(article).status == Status.DRAFT
-    assert messages_of(response, constants.ERROR)
+    assert messages_of(response, constants.ERROR) == [
+        f"You cannot submit for review “{article.title}”: your role allows it only on your own "
+        "articles."
+    ]
+
+
+@pytest.mark.parametrize("name", ["publish", "approve", "archive"])
+def test_writers_forged_step_is_refused_for_the_role_not_the_state(client, writer_user, name):
+    """Approve is not open from a draft either; the writer hears the reason that always holds."""
+    article = writers_article(writer_user, Status.DRAFT)
+    client.force_login(writer_user)
+
+    response = client.post(transition_url(article, name), current_version(article))
+
+    label = workflow.TRANSITIONS[name].label.lower()
+    assert messages_of(response, constants.ERROR) == [
+        f"You cannot {label} “{article.title}”: your role does not allow it."
+    ]
+    assert reloaded(article).status == Status.DRAFT
 
 
 def test_moderator_returns_with_a_reason_and_the_writer_sees_it_returned(
@@ -481,6 +533,59 @@ def test_deleting_through_the_admin_moves_to_trash_per_role(
         assert after.deleted_at is None
 
 
+def test_delete_page_says_the_article_goes_to_the_trash(frozen_now, writer_user, editor_user):
+    article = writers_article(writer_user, Status.PUBLISHED)
+    ExpertQuoteFactory(article=article, text="Money follows the drones.")
+
+    page = logged_in(editor_user).get(reverse("admin:articles_article_delete", args=[article.pk]))
+
+    content = page.content.decode()
+    assert page.context["title"] == "Move to the trash?"
+    assert f"Move “{article.title}” to the trash?" in content
+    assert "live now: readers will no longer see it" in content
+    assert "Nothing is deleted" in content
+    assert "restore it from the list’s trash filter" in content
+    assert "will be deleted" not in content
+    assert "Money follows the drones." not in content  # related rows are not listed as deleted
+
+
+def test_bulk_delete_page_says_the_articles_go_to_the_trash(client, writer_user):
+    drafts = [writers_article(writer_user, Status.DRAFT) for _ in range(2)]
+    client.force_login(writer_user)
+
+    page = post_action(client, "delete_selected", drafts)
+
+    content = page.content.decode()
+    assert "Move these 2 article(s) to the trash?" in content
+    assert all(f"{draft.title}</a> (draft: not on the site)" in content for draft in drafts)
+    assert "will be deleted" not in content
+
+
+def test_bulk_delete_page_names_the_articles_a_writer_may_not_move(client, writer_user):
+    own = writers_article(writer_user, Status.DRAFT)
+    other = writers_article(UserFactory(is_staff=True), Status.DRAFT)
+    client.force_login(writer_user)
+
+    page = post_action(client, "delete_selected", [own, other])
+
+    assert page.context["perms_lacking"] == {other.title}
+    assert "You cannot move these selected articles to the trash" in page.content.decode()
+
+
+def test_editor_trashes_an_article_whose_comments_were_reported(frozen_now, editor_user):
+    """Editors may not delete reports; trashing deletes none, so it is not refused for them."""
+    article = article_in(Status.PUBLISHED)
+    ReportFactory(article=article, comment=CommentFactory(article=article))
+    delete_url = reverse("admin:articles_article_delete", args=[article.pk])
+    client = logged_in(editor_user)
+
+    assert "You cannot" not in client.get(delete_url).content.decode()
+    response = client.post(delete_url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert reloaded(article).deleted_at == frozen_now
+
+
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
@@ -506,6 +611,68 @@ def test_restore_from_trash_per_role(request, frozen_now, writer_user, role, all
     else:
         assert response.status_code == 403
         assert reloaded(article).deleted_at == frozen_now
+
+
+def test_restoring_a_published_article_says_it_is_live_again(frozen_now, editor_user):
+    article = article_in(Status.PUBLISHED)
+    workflow.move_to_trash(article=article, by=editor_user)
+    client = logged_in(editor_user)
+
+    page = client.get(change_url(article))
+    response = client.post(reverse("admin:articles_article_restore", args=[article.pk]))
+
+    assert "It is published: restoring it puts it back on the site at once." in (
+        page.content.decode()
+    )
+    assert reloaded(article).is_live
+    assert messages_of(response, constants.SUCCESS) == [
+        f"“{article.title}” was restored from the trash."
+    ]
+    assert messages_of(response, constants.WARNING) == [
+        "It is published, so it is live on the site again. Unpublish it if readers should not "
+        "see it."
+    ]
+
+
+def test_restoring_a_scheduled_article_says_when_it_goes_live(frozen_now, editor_user):
+    go_live = frozen_now + timedelta(days=9, hours=3, minutes=30)
+    article = article_in(Status.PUBLISHED, publish_at=go_live)
+    workflow.move_to_trash(article=article, by=editor_user)
+
+    response = logged_in(editor_user).post(
+        reverse("admin:articles_article_restore", args=[article.pk])
+    )
+
+    assert messages_of(response, constants.WARNING) == [
+        "It is scheduled, so it goes live on 10 Jun 2026, 15:30 UTC. Unpublish it if it should not."
+    ]
+
+
+def test_restoring_a_draft_says_nothing_about_the_site(frozen_now, editor_user):
+    article = article_in(Status.DRAFT)
+    workflow.move_to_trash(article=article, by=editor_user)
+    client = logged_in(editor_user)
+
+    page = client.get(change_url(article))
+    response = client.post(reverse("admin:articles_article_restore", args=[article.pk]))
+
+    assert "restoring it puts it back on the site" not in page.content.decode()
+    assert messages_of(response, constants.WARNING) == []
+
+
+def test_bulk_restore_names_the_articles_that_are_live_again(client, frozen_now, editor_user):
+    live, draft = article_in(Status.PUBLISHED), article_in(Status.DRAFT)
+    for article in (live, draft):
+        workflow.move_to_trash(article=article, by=editor_user)
+    client.force_login(editor_user)
+
+    response = post_action(client, "restore_selected", [live, draft], query="?trash=only")
+
+    assert messages_of(response, constants.SUCCESS) == ["Restored 2 article(s) from the trash."]
+    assert messages_of(response, constants.WARNING) == [
+        f"1 of them are published and live on the site again: {live.title}. Unpublish any "
+        "that readers should not see."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -640,7 +807,9 @@ def test_transition_on_a_trashed_article_is_refused(client, editor_user):
     response = client.post(transition_url(article, "approve"), current_version(article))
 
     assert reloaded(article).status == Status.IN_REVIEW
-    assert messages_of(response, constants.ERROR)
+    assert messages_of(response, constants.ERROR) == [
+        f"You cannot approve and publish “{article.title}” while it is in the trash."
+    ]
 
 
 # --- bulk actions -------------------------------------------------------------------------

@@ -269,6 +269,21 @@ def test_who_may_not_publish_hears_that_before_the_missing_byline(frozen_now, wr
 # --- who may do what ----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("name", "source"), [("publish", Status.DRAFT), ("approve", Status.DRAFT)])
+def test_a_step_the_role_never_allows_is_refused_for_the_role(
+    frozen_now, writer_user, name, source
+):
+    article = article_in(source, title="Caspian shipping", created_by=writer_user)
+    label = workflow.TRANSITIONS[name].label.lower()
+
+    with pytest.raises(workflow.NotAllowed) as raised:
+        workflow.transition(article=article, name=name, by=writer_user)
+
+    assert (
+        str(raised.value) == f"You cannot {label} “Caspian shipping”: your role does not allow it."
+    )
+
+
 def test_writer_may_submit_own_draft_but_not_someone_elses(frozen_now, writer_user):
     own = article_in(Status.DRAFT, created_by=writer_user)
     other = article_in(Status.DRAFT, created_by=UserFactory(is_staff=True))
