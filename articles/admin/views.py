@@ -12,6 +12,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import mail
+
 from .. import editor, preview, revisions, workflow
 from ..models import Article, PreviewLink, Status
 
@@ -134,6 +136,7 @@ class TransitionViews:
                 by=request.user,
                 reason=request.POST.get("reason", ""),
                 expected_version=version,
+                site_url=mail.site_url(request),
             )
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
