@@ -18,6 +18,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
+from core import mail
+
 from . import services, text
 from .models import MODERATION_ORDER, BlockedTerm, Comment, CommentStatus, Report, ReportStatus
 
@@ -52,12 +54,12 @@ class CommentAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = ["approve_selected", "reject_selected", "spam_selected", "delete_selected"]
     fields = [
-        "article_link", "parent", "name", "email", "body", "status", "from_editors",
-        "ip_address", "created_at", "moderated_at", "moderated_by",
+        "article_link", "parent", "name", "email", "notify_replies", "body", "status",
+        "from_editors", "ip_address", "created_at", "moderated_at", "moderated_by",
     ]  # fmt: skip
     readonly_fields = [
-        "article_link", "parent", "from_editors", "ip_address", "created_at", "moderated_at",
-        "moderated_by",
+        "article_link", "parent", "notify_replies", "from_editors", "ip_address", "created_at",
+        "moderated_at", "moderated_by",
     ]  # fmt: skip
     change_form_template = "admin/comments/comment/change_form.html"
 
@@ -138,7 +140,10 @@ class CommentAdmin(admin.ModelAdmin):
         form = ReplyForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             reply = services.post_editors_reply(
-                parent=parent, body=form.cleaned_data["body"], by=request.user
+                parent=parent,
+                body=form.cleaned_data["body"],
+                by=request.user,
+                site_url=mail.site_url(request),
             )
             if parent.status != CommentStatus.APPROVED and parent.parent_id is None:
                 messages.warning(
@@ -146,7 +151,12 @@ class CommentAdmin(admin.ModelAdmin):
                     "The reply is published, but readers see it only once the comment it "
                     "answers is approved.",
                 )
-            messages.success(request, "Your reply is published on the article.")
+            told = services.reply_notice_due(answered=parent, thread=reply.parent)
+            messages.success(
+                request,
+                "Your reply is published on the article."
+                + (f" {parent.name} is e-mailed a link to it, as they asked." if told else ""),
+            )
             return redirect(reverse("admin:comments_comment_change", args=[reply.pk]))
         context = {
             **self.admin_site.each_context(request),
