@@ -190,6 +190,15 @@ class RevisionViews:
                     "newer": newer,
                     "changes": revisions.diff(revisions.snapshot(older), revisions.snapshot(newer)),
                 }
+        # The radios mark what is compared (the older revision as "from", whichever way round
+        # it was asked), else the latest change: the newest revision and the one before it.
+        if comparison is not None:
+            selected = (comparison["older"].pk, comparison["newer"].pk)
+        else:
+            selected = (
+                versions[1].pk if len(versions) > 1 else None,
+                versions[0].pk if versions else None,
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -197,6 +206,8 @@ class RevisionViews:
             "title": f"Revisions of “{article.title}”",
             "versions": versions,
             "comparison": comparison,
+            "selected_from": selected[0],
+            "selected_to": selected[1],
             "may_restore": self.has_change_permission(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
