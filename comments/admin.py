@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
@@ -176,13 +177,12 @@ class ReportAdmin(admin.ModelAdmin):
     list_select_related = ["article", "comment"]
     show_full_result_count = False
     actions = ["resolve_selected", "resolve_and_reject_selected", "dismiss_selected"]
-    fields = [
-        "target", "reason", "details", "status", "ip_address", "created_at", "resolved_at",
-        "resolved_by", "resolution_note",
-    ]  # fmt: skip
+    # Everything is read-only: a report is what a reader sent. The one thing staff write, the
+    # note of what they did, is written once, with the button that closes the report (the
+    # "Close this report" box), and shown here afterwards.
     readonly_fields = [
-        "target", "reason", "details", "status", "ip_address", "created_at", "resolved_at",
-        "resolved_by",
+        "target", "reported_text", "reason", "details", "status", "ip_address", "created_at",
+        "resolved_at", "resolved_by", "resolution_note",
     ]  # fmt: skip
     change_form_template = "admin/comments/report/change_form.html"
 
@@ -210,6 +210,37 @@ class ReportAdmin(admin.ModelAdmin):
             )
         url = reverse("admin:articles_article_change", args=[report.article_id])
         return format_html('<a href="{}">Article “{}”</a>', url, report.article)
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is None or obj.comment_id is None:
+            fields.remove("reported_text")
+        if obj is None or obj.status == ReportStatus.OPEN:
+            fields = [
+                f for f in fields if f not in ("resolved_at", "resolved_by", "resolution_note")
+            ]
+        return fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing on the page is edited through the form, so it has no Save buttons.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="reported comment")
+    def reported_text(self, report: Report) -> str:
+        """The comment as its author wrote it (its stored, escaped rendering), with its state:
+        what the moderator judges, without opening another page."""
+        comment = report.comment
+        return format_html(
+            '<blockquote class="dossier-reported">{}</blockquote><p>{} · {}</p>',
+            mark_safe(comment.body_html),  # rendered from plain text and escaped on save
+            comment.name,
+            comment.get_status_display(),
+        )
 
     @admin.display(description="details")
     def details_excerpt(self, report: Report) -> str:
