@@ -192,3 +192,22 @@ def test_invite_still_creates_the_login_when_the_smtp_server_is_down(
     assert response.status_code == 302
     assert User.objects.filter(email="ilse@example.org", is_staff=True).exists()
     assert "e-mail not sent" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("uidb64", "token"),
+    [
+        ("MQ", "set-password"),
+        ("%3Cscript%3E", "x"),
+        ("MQ", "%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"),
+        ("A" * 300, "B" * 300),
+        ("ZZZZ", "abc-123"),
+    ],
+)
+def test_an_altered_password_link_says_it_no_longer_works(client, uidb64, token):
+    UserFactory(is_staff=True)
+    response = client.get(f"/admin/password-reset/{uidb64}/{token}/", follow=True)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "This link no longer works" in content
+    assert "<script>" not in content and "onerror=alert" not in content
