@@ -22,7 +22,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from comments import guards
 from core import mail
+from core.http import client_ip
 
 User = get_user_model()
 
@@ -85,7 +87,35 @@ class StaffPasswordResetForm(PasswordResetForm):
 # Django's views with our templates: each extends the admin's base, as its login page does.
 SITE_HEADER, SITE_TITLE = "Dossier editorial", "Dossier"  # the admin site's too (admin_site.py)
 HEADER = {"site_header": SITE_HEADER, "site_title": SITE_TITLE}
-password_reset = auth_views.PasswordResetView.as_view(
+# Each request may send a message to a staff address: without a limit, anyone could flood
+# an editor's inbox from the login page. Counted in the shared cache over the same window as the
+# comment limits (COMMENTS_RATE_WINDOW_SECONDS), as comments.guards counts those.
+RESET_LIMITS = {"password-reset-ip": 5, "password-reset-email": 3}
+RESET_LIMITED = (
+    "Several password links were asked for in a short time. Please wait a few minutes, then "
+    "ask again; a link already sent keeps working."
+)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    def form_valid(self, form):
+        identities = {
+            "password-reset-ip": client_ip(self.request),
+            "password-reset-email": form.cleaned_data["email"].lower(),
+        }
+        if any(
+            identity and guards.over_limit(scope, identity, limit=RESET_LIMITS[scope])
+            for scope, identity in identities.items()
+        ):
+            form.add_error(None, RESET_LIMITED)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        for scope, identity in identities.items():
+            if identity:
+                guards.count_post(scope, identity)
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view(
     form_class=StaffPasswordResetForm,
     template_name="admin/password/reset_form.html",
     success_url=reverse_lazy("password_reset_done"),

@@ -211,3 +211,14 @@ def test_an_altered_password_link_says_it_no_longer_works(client, uidb64, token)
     content = response.content.decode()
     assert "This link no longer works" in content
     assert "<script>" not in content and "onerror=alert" not in content
+
+
+def test_password_links_asked_for_too_often_are_refused_for_a_while(client, smtp_server, commit):
+    UserFactory(is_staff=True, email="ilse@example.org")
+    answers = [
+        commit(client.post, RESET, {"email": "ilse@example.org"}).status_code for _ in range(4)
+    ]
+    assert answers == [302, 302, 302, 429]
+    assert len(smtp_server.to("ilse@example.org")) == 3
+    refused = client.post(RESET, {"email": "ilse@example.org"})
+    assert "Several password links were asked for in a short time" in refused.content.decode()
