@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxLengthValidator
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -94,14 +95,20 @@ class DossierAdminSite(admin.AdminSite):
         if not self.may_invite(request):
             raise PermissionDenied
         form = InviteForm(request.POST or None)
+        user = None
         if request.method == "POST" and form.is_valid():
-            user = invite_staff(
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                by=request.user,
-                base=mail.site_url(request),
-            )
+            try:
+                user = invite_staff(
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                    base=mail.site_url(request),
+                )
+            except IntegrityError:
+                # Someone invited the same address between the form's check and the save.
+                form.add_error("email", f"{form.cleaned_data['email']} already has a login.")
+        if user is not None:
             messages.success(
                 request,
                 f"{form.cleaned_data['name']} is invited as one of the "

@@ -222,3 +222,19 @@ def test_password_links_asked_for_too_often_are_refused_for_a_while(client, smtp
     assert len(smtp_server.to("ilse@example.org")) == 3
     refused = client.post(RESET, {"email": "ilse@example.org"})
     assert "Several password links were asked for in a short time" in refused.content.decode()
+
+
+def test_an_invitation_racing_another_for_the_same_address_gets_a_message(
+    admin_client, monkeypatch
+):
+    # The other invitation is saved after this form checked the address, before it saves.
+    from website.accounts import InviteForm
+
+    monkeypatch.setattr(InviteForm, "clean_email", lambda form: form.cleaned_data["email"])
+    UserFactory(username="ilse@example.org", email="other@example.org")
+    writers = Group.objects.get(name=WRITERS)
+    response = admin_client.post(
+        INVITE, {"name": "Ilse", "email": "ilse@example.org", "role": writers.pk}
+    )
+    assert response.status_code == 400
+    assert "ilse@example.org already has a login." in response.content.decode()
