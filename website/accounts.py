@@ -8,6 +8,8 @@ password is set) and Django's views for setting the password, with our own templ
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -51,6 +53,13 @@ def may_get_password_link(user: AbstractBaseUser) -> bool:
     )
 
 
+def same_address(a: str, b: str) -> bool:
+    def folded(value: str) -> str:
+        return unicodedata.normalize("NFKC", value).casefold()
+
+    return folded(a) == folded(b)
+
+
 class StaffPasswordResetForm(PasswordResetForm):
     """Django's reset form for staff logins only, sending our message through core.mail."""
 
@@ -62,9 +71,15 @@ class StaffPasswordResetForm(PasswordResetForm):
     )
 
     def get_users(self, email):
-        # The same answer whether or not anyone has this address: the page says "if".
+        # The same answer whether or not anyone has this address: the page says "if". The
+        # database's case-insensitive match is checked again after Unicode normalisation, as
+        # Django's own form does, so a look-alike address (dotless ı for i) never matches.
         candidates = User._default_manager.filter(email__iexact=email)
-        return (user for user in candidates if may_get_password_link(user))
+        return (
+            user
+            for user in candidates
+            if may_get_password_link(user) and same_address(email, user.email)
+        )
 
     def save(self, *, request: HttpRequest | None = None, **kwargs) -> None:
         self.base = mail.site_url(request)

@@ -238,3 +238,10 @@ def test_an_invitation_racing_another_for_the_same_address_gets_a_message(
     )
     assert response.status_code == 400
     assert "ilse@example.org already has a login." in response.content.decode()
+
+
+def test_a_look_alike_address_gets_no_link(client, smtp_server, commit):
+    # "ı" (dotless i) upper-cases to "I": a database's case-insensitive match may pair them.
+    UserFactory(is_staff=True, email="mike@example.org")
+    commit(client.post, RESET, {"email": "mıke@example.org"})
+    assert smtp_server.messages == []
