@@ -468,7 +468,7 @@ def test_slug_follows_the_title_until_the_editor_writes_their_own(editor_user, n
 
 
 def test_administrator_invites_a_writer_who_sets_a_password_and_logs_in(
-    smtp_server, new_context, live_server, console
+    smtp_server, new_context, live_server, console, screenshots_dir
 ):
     # The form with a bad address comes back as a 400, which the browser logs.
     console.allow(re.escape("/admin/invite/") + ".*status of 400")
@@ -484,6 +484,7 @@ def test_administrator_invites_a_writer_who_sets_a_password_and_logs_in(
     admin.get_by_label("Role:").select_option(label=WRITERS)
     admin.get_by_role("button", name="Invite and send the e-mail").click()
     expect(admin.locator(".errorlist")).to_contain_text("Enter an e-mail address such as")
+    admin.screenshot(path=screenshots_dir / "admin-invite.png", full_page=True)
 
     admin.get_by_label("E-mail address:").fill("ilse@example.org")
     admin.get_by_role("button", name="Invite and send the e-mail").click()
@@ -499,6 +500,7 @@ def test_administrator_invites_a_writer_who_sets_a_password_and_logs_in(
     writer = new_context().new_page()
     writer.goto(link)
     expect(writer.get_by_role("heading", level=1)).to_have_text("Choose your password")
+    writer.screenshot(path=screenshots_dir / "admin-set-password.png", full_page=True)
     writer.get_by_label("New password:").fill("a long and private phrase")
     writer.get_by_label("The same again:").fill("a long and private phrase")
     writer.get_by_role("button", name="Set my password").click()

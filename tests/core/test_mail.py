@@ -81,3 +81,22 @@ def test_site_url_prefers_the_setting_then_the_request(settings, rf):
         mail.absolute("/articles/x/", base=mail.site_url())
         == "https://news.example.org/articles/x/"
     )
+
+
+@pytest.fixture
+def sample_templates(settings):
+    """templates/emails/sample.* from tests/core/templates: a message with an HTML part."""
+    from pathlib import Path
+
+    here = Path(__file__).parent / "templates"
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], here]}]
+
+
+def test_a_message_with_an_html_template_carries_both_parts(sample_templates, smtp_server, commit):
+    composed = mail.compose("sample", {"name": "Ilse <3"}, to="ilse@example.org")
+    assert composed.html == "<p>HTML for <strong>Ilse &lt;3</strong></p>\n"
+    commit(mail.send_after_commit, [composed])
+    [message] = smtp_server.messages
+    assert smtp_server.text(message).strip() == "Plain for Ilse <3"
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "<strong>Ilse &lt;3</strong>" in html
