@@ -185,6 +185,43 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 # Moving the admin off /admin/ keeps drive-by login scanners off it; must end with a slash.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 
+# --- E-mail ---------------------------------------------------------------------------------
+# Password links, workflow notices and reply notices (core/mail.py) go through Django's mail
+# framework: SMTP when EMAIL_HOST is set, else printed to the console (nothing leaves the
+# machine of a developer who set nothing). https://docs.djangoproject.com/en/5.2/topics/email/
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)  # TLS from the start, usually 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+# An SMTP server that stops answering would otherwise hold the editor's request for as long as
+# the operating system waits; a notice not sent is logged, the edit is kept (core/mail.py).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "")
+if not DEFAULT_FROM_EMAIL:
+    if EMAIL_HOST:
+        # Django's default, webmaster@localhost, is refused by any real mail server.
+        raise ImproperlyConfigured("DEFAULT_FROM_EMAIL must be set when EMAIL_HOST is.")
+    DEFAULT_FROM_EMAIL = "Dossier <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address for links in e-mails (https://news.example.org). Empty: the
+# address of the request that sent the mail (the admin's host as the editor reached it).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's address such as https://news.example.org; it is {SITE_URL!r}."
+    )
+# Password links (reset and invitation) work this long, and once.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_LINK_DAYS", "3")) * 24 * 3600
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
