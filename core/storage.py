@@ -50,7 +50,12 @@ def media_store() -> Iterator[None]:
 
 def walk(storage: Storage = default_storage, path: str = "") -> Iterator[str]:
     """Every file's name in `storage` under `path`, depth first, in name order."""
-    directories, files = storage.listdir(path)
+    try:
+        directories, files = storage.listdir(path)
+    except FileNotFoundError:
+        if path:
+            raise
+        return  # a MEDIA_ROOT nothing was ever uploaded to is not there yet: no files
     for name in sorted(files):
         yield posixpath.join(path, name) if path else name
     for directory in sorted(directories):
