@@ -23,7 +23,7 @@ from taggit.models import Tag
 
 import pagecache
 from authors.models import Author, Expert
-from core import images
+from core import images, storage
 from topics.models import Topic
 
 from .invalidation import refresh
@@ -193,9 +193,11 @@ def restore_revision(
         raise workflow.WorkflowError("That revision belongs to another article.")
     data = version.field_dict
     with transaction.atomic():
-        for field in CONTENT_FIELDS:
-            if field in data:
-                setattr(article, field, data[field])
+        # Setting another image reads its dimensions from the media store.
+        with storage.media_store():
+            for field in CONTENT_FIELDS:
+                if field in data:
+                    setattr(article, field, data[field])
         if not Topic.objects.filter(pk=article.primary_topic_id).exists():
             raise workflow.WorkflowError(
                 "The revision's primary topic no longer exists; choose a topic and save instead."

@@ -5,6 +5,7 @@ from django.utils.html import conditional_escape
 from .models import SiteSettings, SlugHistory
 from .storage import MediaStoreUnavailable
 
+MEDIA_STORE_DOWN_SHORT = "The media store is not answering: try again in a few minutes."
 MEDIA_STORE_DOWN = (
     "The image could not be stored: the media store is not answering. Nothing was saved, and "
     "what you typed is still here. Choose the file again and save to retry, or save without it."

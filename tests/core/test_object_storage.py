@@ -250,3 +250,30 @@ def test_collectstatic_can_upload_static_files_to_the_bucket(s3_server, settings
     assert re.fullmatch(rf"{s3_server.endpoint}/{bucket}/static/css/site\.[0-9a-f]{{12}}\.css", url)
     with urllib.request.urlopen(url) as answer:
         assert b"{" in answer.read()
+
+
+def test_store_down_on_restoring_a_revision_with_another_image_is_a_message(
+    admin_client, s3_media, settings
+):
+    from articles import revisions
+    from tests.objectstore import ACCESS_KEY, SECRET_KEY, free_port, use_storage
+
+    article = ArticleFactory(featured_image=png(name="first.png"), featured_image_alt="x")
+    revisions.record_revision(article=article, by=None, comment="Created")
+    first = revisions.versions_of(article).first()
+    article.featured_image = png(name="second.png")
+    article.save()
+    revisions.record_revision(article=article, by=None, comment="Edited")
+    article.refresh_from_db()
+    dead = f"http://127.0.0.1:{free_port()}"
+    use_storage(settings, f"s3://{ACCESS_KEY}:{SECRET_KEY}@{s3_media.name}?endpoint_url={dead}")
+
+    response = admin_client.post(
+        reverse("admin:articles_article_restore_revision", args=[article.pk, first.pk]),
+        {"version": str(article.version)},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "The media store is not answering" in response.content.decode()
+    assert "second" in Article.objects.get(pk=article.pk).featured_image.name
