@@ -6,6 +6,9 @@ same articles, revisions, comments and images. On PostgreSQL (pg_dump / pg_resto
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from io import BytesIO
 
 import pytest
@@ -224,3 +227,70 @@ def test_restore_refuses_a_backup_of_the_other_kind_of_database(local_media, tmp
 
     with pytest.raises(CommandError, match=f"backup is of a {other} database"):
         call_command("restore", str(tmp_path / "b"), verbosity=0)
+
+
+CHECK_RESTORED = """
+import json
+from django.test import Client
+from reversion.models import Version
+from articles.models import Article
+from comments.models import Comment
+from core.storage import walk
+page = Client(HTTP_HOST="127.0.0.1").get("/articles/tanker-routes/")
+print(json.dumps({
+    "articles": sorted([a.slug, a.title, a.body_html] for a in Article.objects.all()),
+    "versions": Version.objects.count(),
+    "comments": sorted([c.body, c.status] for c in Comment.objects.all()),
+    "page": [page.status_code, "shorter in winter" in page.content.decode()],
+    "media": sorted(walk()),
+}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_into_a_new_postgresql_database_from_another_process(local_media, tmp_path):
+    """As after losing the server: `createdb`, then `manage.py restore` on a host that has
+    never seen the site, and that host serves it."""
+    from tests.hosts import BASE_DIR, database_url
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "createdb is PostgreSQL's; on SQLite the drills above restore into an empty one"
+        )
+    newsroom()
+    expected = {
+        "articles": sorted([a.slug, a.title, a.body_html] for a in Article.objects.all()),
+        "versions": Version.objects.count(),
+        "comments": sorted([c.body, c.status] for c in Comment.objects.all()),
+        "page": [200, True],
+        "media": sorted(walk(default_storage)),
+    }
+    call_command("backup", str(tmp_path / "backup"), verbosity=0)
+    fresh = f"{connection.settings_dict['NAME']}_restored"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("MEDIA_STOR")},
+        "REDIS_URL": "",  # the restore empties its cache: never a Redis of the developer's
+        "DATABASE_URL": database_url().rsplit("/", 1)[0] + f"/{fresh}",
+        "MEDIA_ROOT": str(tmp_path / "new-host-media"),
+        "DEBUG": "1",
+        "PAGE_CACHE": "0",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
+        cursor.execute(f'CREATE DATABASE "{fresh}"')
+    try:
+        manage = [sys.executable, str(BASE_DIR / "manage.py")]
+        restored = subprocess.run(
+            [*manage, "restore", str(tmp_path / "backup")],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert restored.returncode == 0, restored.stderr
+        checked = subprocess.run(
+            [*manage, "shell", "-c", CHECK_RESTORED],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert checked.returncode == 0, checked.stderr
+        assert json.loads(checked.stdout.strip().splitlines()[-1]) == expected
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
