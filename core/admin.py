@@ -3,7 +3,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.html import conditional_escape
 
 from .models import SiteSettings, SlugHistory
-from .storage import MediaStoreUnavailable
+from .storage import MediaStoreUnavailable, media_store
 
 MEDIA_STORE_DOWN_SHORT = "The media store is not answering: try again in a few minutes."
 MEDIA_STORE_DOWN = (
@@ -30,6 +30,12 @@ class MediaStoreErrors:
             request.media_store_failed_fields = set(request.FILES) or {None}
             request._files = MultiValueDict()
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # A file field without renditions is written by Django's FileField.pre_save, with the
+        # backend's own errors; the models with renditions already raise MediaStoreUnavailable.
+        with media_store():
+            super().save_model(request, obj, form, change)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

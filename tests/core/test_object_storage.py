@@ -277,3 +277,25 @@ def test_store_down_on_restoring_a_revision_with_another_image_is_a_message(
     assert response.status_code == 200
     assert "The media store is not answering" in response.content.decode()
     assert "second" in Article.objects.get(pk=article.pk).featured_image.name
+
+
+def test_store_down_on_the_site_logo_is_a_form_error(admin_client, s3_down):
+    from core.models import SiteSettings
+
+    site = SiteSettings.objects.get()
+    data = {
+        "site_name": "The Caspian Desk",
+        "tagline": "Shipping, ports and sanctions",
+        "logo": png(200, 200, name="logo.png"),
+        "organisation_name": "",
+        "organisation_url": "",
+    }
+
+    response = admin_client.post(reverse("admin:core_sitesettings_change", args=[site.pk]), data)
+
+    assert response.status_code == 200
+    assert "the media store is not answering" in response.content.decode()
+    assert 'value="The Caspian Desk"' in response.content.decode()
+    site.refresh_from_db()
+    assert site.site_name != "The Caspian Desk"
+    assert not site.logo
