@@ -245,7 +245,7 @@ if _media_storage or _static_storage:
     _boto_config = _BotoConfig(
         connect_timeout=float(os.environ.get("STORAGE_CONNECT_TIMEOUT", "2")),
         read_timeout=float(os.environ.get("STORAGE_READ_TIMEOUT", "20")),
-        retries={"max_attempts": 2, "mode": "standard"},
+        retries={"total_max_attempts": 2, "mode": "standard"},
     )
 if _media_storage:
     STORAGES["default"] = {

@@ -103,7 +103,7 @@ def use_storage(settings, url: str) -> None:
     from botocore.config import Config
 
     options = storage_url.parse(url)
-    client_config = Config(connect_timeout=1, read_timeout=5, retries={"max_attempts": 1})
+    client_config = Config(connect_timeout=1, read_timeout=5, retries={"total_max_attempts": 1})
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
