@@ -19,6 +19,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from core import storage
+
 from . import notifications, revisions
 from .models import Article, ArticleActivity, Status
 
@@ -330,4 +332,9 @@ def purge(*, article: Article, by: AbstractBaseUser) -> None:
         raise WorkflowError("Move the article to the trash before deleting it for good.")
     if not may_purge(article=article, user=by):
         raise NotAllowed("Only editors can delete articles for good.")
-    article.delete()
+    # Its image and renditions go with it, and the images of its earlier revisions (which can
+    # no longer be restored); removed from the media store only once the delete has committed.
+    names = revisions.stored_images(article)
+    with transaction.atomic():
+        article.delete()
+        transaction.on_commit(lambda: storage.delete_quietly(names))

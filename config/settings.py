@@ -13,6 +13,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config import storage_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -234,7 +236,9 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
 # --- Static and media -----------------------------------------------------------------------
 # WhiteNoise serves content-hashed, compressed static files from the app servers; media goes to
-# MEDIA_ROOT locally and to object storage (configure STORAGES) when several hosts serve the site.
+# MEDIA_ROOT on this host, or to S3-compatible object storage (django-storages) when
+# MEDIA_STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set, so that several hosts serve the same
+# uploads (docs/deployment.md). config/storage_url.py reads the URL.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -257,6 +261,43 @@ STORAGES = {
         )
     },
 }
+try:
+    _media_storage = (
+        storage_url.parse(os.environ["MEDIA_STORAGE_URL"])
+        if os.environ.get("MEDIA_STORAGE_URL")
+        else storage_url.from_environment()
+    )
+    _static_storage = (
+        storage_url.parse(os.environ["STATIC_STORAGE_URL"])
+        if os.environ.get("STATIC_STORAGE_URL")
+        else None
+    )
+except storage_url.StorageUrlError as error:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE_URL / STATIC_STORAGE_URL: {error}") from error
+if _media_storage or _static_storage:
+    from botocore.config import Config as _BotoConfig
+
+    # boto3 retries a dead endpoint for many seconds by default, holding the editor's request
+    # (and a worker) that long; two quick tries, then the admin says the store is down.
+    _boto_config = _BotoConfig(
+        connect_timeout=float(os.environ.get("STORAGE_CONNECT_TIMEOUT", "2")),
+        read_timeout=float(os.environ.get("STORAGE_READ_TIMEOUT", "20")),
+        retries={"total_max_attempts": 2, "mode": "standard"},
+    )
+if _media_storage:
+    STORAGES["default"] = {
+        "BACKEND": storage_url.S3_BACKEND,
+        "OPTIONS": {**_media_storage, "client_config": _boto_config},
+    }
+    MEDIA_URL = storage_url.base_url(_media_storage)
+if _static_storage:
+    # Static files in the bucket too (collectstatic uploads them, under content-hashed names);
+    # WhiteNoise then has nothing to serve. Optional: WhiteNoise on each host is the default.
+    STORAGES["staticfiles"] = {
+        "BACKEND": storage_url.S3_STATIC_BACKEND,
+        "OPTIONS": {**_static_storage, "client_config": _boto_config},
+    }
+    STATIC_URL = storage_url.base_url(_static_storage)
 # Uploads larger than this are refused before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -293,6 +334,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Media (and static) files from object storage: their origin, which may be plain http on a
+# private network, is named where "https:" alone would not cover it.
+_STORAGE_DIRECTIVES = (
+    (MEDIA_URL, ("img-src",)),
+    (STATIC_URL, ("img-src", "style-src", "script-src", "font-src")),
+)
+for _url, _directives in _STORAGE_DIRECTIVES:
+    if "://" in _url:
+        for _directive in _directives:
+            CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(storage_url.origin(_url))
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from tests.factories import UserFactory, superuser
+from tests.objectstore import s3_down, s3_media, s3_server  # noqa: F401 (fixtures)
 
 FROZEN_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

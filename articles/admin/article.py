@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from core.admin import PlainHelpText
+from core.admin import MediaStoreErrors, PlainHelpText
 
 from .. import editor, revisions, workflow
 from ..models import Article, Status
@@ -27,6 +27,7 @@ class ArticleAdmin(
     PreviewViews,
     TrashViews,
     BulkActions,
+    MediaStoreErrors,
     PlainHelpText,
     admin.ModelAdmin,
 ):

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core import mail
+from core.admin import MEDIA_STORE_DOWN_SHORT
+from core.storage import MediaStoreUnavailable
 
 from .. import editor, preview, revisions, workflow
 from ..models import Article, PreviewLink, Status
@@ -229,6 +231,11 @@ class RevisionViews:
             )
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
+        except MediaStoreUnavailable:
+            # The revision's image needs its renditions made again, and the store is down; the
+            # restore ran in one transaction, so nothing of it was kept.
+            messages.error(request, f"The revision was not restored. {MEDIA_STORE_DOWN_SHORT}")
             return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
         messages.success(
             request,
