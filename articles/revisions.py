@@ -22,6 +22,7 @@ from taggit.models import Tag
 
 import pagecache
 from authors.models import Author, Expert
+from images.models import Image
 from topics.models import Topic
 
 from .invalidation import refresh
@@ -29,13 +30,13 @@ from .models import Article, Byline, ExpertQuote, RelatedLink, TaggedArticle
 
 DERIVED = (
     "body_html", "toc", "word_count", "reading_minutes", "body_quote_keys", "body_warnings",
-    "linked_articles",
+    "linked_articles", "body_images",
 )  # fmt: skip
 # What a restore copies back; everything else on the row belongs to the workflow.
 CONTENT_FIELDS = (
-    "title", "slug", "standfirst", "body", "primary_topic_id", "featured", "featured_image",
-    "featured_image_alt", "featured_image_credit", "seo_title", "meta_description",
-    "canonical_url", "noindex",
+    "title", "slug", "standfirst", "body", "primary_topic_id", "featured",
+    "featured_library_image_id", "featured_image", "featured_image_alt", "featured_image_credit",
+    "seo_title", "meta_description", "canonical_url", "noindex",
 )  # fmt: skip
 
 
@@ -178,6 +179,16 @@ def restore_revision(
         for field in CONTENT_FIELDS:
             if field in data:
                 setattr(article, field, data[field])
+        if (
+            article.featured_library_image_id is not None
+            and not Image.objects.filter(pk=article.featured_library_image_id).exists()
+        ):
+            # The image was deleted from the library since: the revision's copy of it (its
+            # file, description and credit) stands in, as an image uploaded to the article.
+            article.featured_library_image = None
+            article.featured_image_renditions = {
+                k: v for k, v in article.featured_image_renditions.items() if k != "library_image"
+            }
         if not Topic.objects.filter(pk=article.primary_topic_id).exists():
             raise workflow.WorkflowError(
                 "The revision's primary topic no longer exists; choose a topic and save instead."

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pagecache",
     "topics",
     "authors",
+    "images",
     "articles",
     "comments",
     "api",

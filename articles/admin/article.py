@@ -51,11 +51,11 @@ class ArticleAdmin(
     # scan at 100,000 rows. The count of what the list shows is enough.
     show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["primary_topic", "topics"]
+    autocomplete_fields = ["primary_topic", "topics", "featured_library_image"]
     inlines = [BylineInline, ExpertQuoteInline, RelatedLinkInline, ActivityInline]
     readonly_fields = [
         "status_badge", "schedule_note", "body_check", "body_statistics", "preview_link",
-        "created_at", "modified_at",
+        "created_at", "modified_at", "featured_image_preview",
     ]  # fmt: skip
     actions = ["submit_selected", "approve_selected", "unpublish_selected", "archive_selected",
                "delete_selected", "restore_selected", "purge_selected"]  # fmt: skip
@@ -70,11 +70,7 @@ class ArticleAdmin(
                         "created_at", "modified_at", "expected_version"],
              "description": "The state changes only through the workflow buttons at the top."},
         ),
-        (
-            "Featured image",
-            {"fields": ["featured_image", "featured_image_alt", "featured_image_credit"],
-             "classes": ["collapse"]},
-        ),
+        ("Featured image", {"fields": ["featured_library_image", "featured_image_preview"]}),
         ("Comments", {"fields": ["comments_enabled"], "classes": ["collapse"]}),
         (
             "Search engines",
@@ -82,6 +78,24 @@ class ArticleAdmin(
              "classes": ["collapse"]},
         ),
     ]  # fmt: skip
+
+    #: Shown only for an article whose image was uploaded to it before the media library.
+    UPLOADED_IMAGE_FIELDS = ["featured_image", "featured_image_alt", "featured_image_credit"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.featured_image or obj.featured_library_image_id is not None:
+            return fieldsets
+        # Such an image can still be described, replaced by a library image, or cleared.
+        return [
+            (
+                name,
+                {**options, "fields": [*options["fields"], *self.UPLOADED_IMAGE_FIELDS]}
+                if name == "Featured image"
+                else options,
+            )
+            for name, options in fieldsets
+        ]
 
     def get_queryset(self, request):
         # The byline column would otherwise cost a query per row.
@@ -95,6 +109,8 @@ class ArticleAdmin(
             "body": editor.BodyEditorWidget(
                 preview_url=reverse("admin:articles_article_editor_preview"),
                 search_url=reverse("admin:articles_article_editor_search"),
+                image_search_url=reverse("admin:images_image_search"),
+                image_add_url=reverse("admin:images_image_add"),
                 article=obj,
             ),
         }
@@ -306,6 +322,26 @@ class ArticleAdmin(
         return format_html(
             '<ul class="dossier-warnings">{}</ul>',
             format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+        )
+
+    @admin.display(description="as shown")
+    def featured_image_preview(self, article: Article) -> str:
+        if article.pk is None or not article.featured_image:
+            return "No featured image."
+        if article.featured_library_image_id is None:
+            source = "Uploaded to this article before the media library: choose a library image "
+            source += "above to replace it."
+        else:
+            source = "From the media library, where its description, credit and focal point "
+            source += "are edited."
+        return format_html(
+            '<img class="dossier-thumbnail" src="{}" alt="" width="160"><br>{}<br>'
+            "<small>{}</small>",
+            article.featured_image.url,
+            " · ".join(
+                part for part in (article.featured_image_alt, article.featured_image_credit) if part
+            ),
+            source,
         )
 
     @admin.display(description="size")
