@@ -38,7 +38,7 @@ from mdit_py_plugins.container import container_plugin
 ARTICLE_SCHEME = "article:"
 QUOTE_LINE = re.compile(r"^\[\[\s*quote\s*:\s*([A-Za-z0-9_-]+)\s*\]\]\s*$")
 # [[image:42]] or [[image:42 | A caption]] on a line of its own; ids are ASCII digits only.
-IMAGE_LINE = re.compile(r"^\[\[\s*image\s*:\s*([0-9]{1,18})\s*(?:\|(.*))?\]\]\s*$", re.ASCII)
+IMAGE_LINE = re.compile(r"^\[\[\s*image\s*:\s*([0-9]{1,9})\s*(?:\|(.*))?\]\]\s*$", re.ASCII)
 IMAGE_SCHEME = "image:"
 MAX_CAPTION_CHARS = 300
 CALLOUT_NAME = re.compile(r"^[a-z0-9-]+$")
