@@ -2,8 +2,10 @@
  * The media library's focal point (images/admin.py): click the subject in the preview to fill
  * in "focal point across" and "down" (percent). Without this script the two fields are typed.
  *   .dossier-focus[data-focus-x][data-focus-y]   the preview; the data attributes name the
- *                                                 ids of the two number inputs
- *   .dossier-focus__marker                        where the focal point is
+ *                                                 ids of the two number inputs; data-x and
+ *                                                 data-y hold the saved point ("" for none)
+ *   .dossier-focus__marker                        where the focal point is, made here (the CSP
+ *                                                 refuses style attributes in the page)
  */
 (function () {
   "use strict";
@@ -15,7 +17,7 @@
     if (!inputX || !inputY || !image) {
       return;
     }
-    var marker = frame.querySelector(".dossier-focus__marker");
+    var marker = null;
     function place(x, y) {
       if (!marker) {
         marker = document.createElement("span");
@@ -24,6 +26,9 @@
       }
       marker.style.left = x + "%";
       marker.style.top = y + "%";
+    }
+    if (frame.dataset.x !== "" && frame.dataset.y !== "") {
+      place(frame.dataset.x, frame.dataset.y);
     }
     image.style.cursor = "crosshair";
     image.title = "Click the subject to set the focal point";

@@ -114,7 +114,7 @@ def test_the_change_page_shows_the_image_and_its_focal_point(admin_client):
     html = admin_client.get(change_url(image)).content.decode()
 
     assert 'class="dossier-focus"' in html
-    assert "left: 25%; top: 75%" in html
+    assert 'data-x="25" data-y="75"' in html
     assert "js/image-focus.js" in html
 
 
