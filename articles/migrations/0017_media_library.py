@@ -77,5 +77,10 @@ class Migration(migrations.Migration):
             name='featured_library_image',
             field=models.ForeignKey(blank=True, help_text='Shown above the article, on its card in lists and when it is shared. Choose from the media library, or upload a new image with “+”. Its description, credit and focal point are edited in the library.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='featured_in', to='images.image', verbose_name='featured image'),
         ),
+        migrations.AlterField(
+            model_name='article',
+            name='body',
+            field=models.TextField(blank=True, default='', help_text='Markdown. Callouts: “::: insight” … “:::”. Quotes: a line “[[quote:key]]”. Library images: a line “[[image:42]]”. Links to other articles: [text](article:their-slug). See docs/authoring.md.'),
+        ),
         migrations.RunPython(move_featured_images_into_library, leave_files_on_articles),
     ]

@@ -45,7 +45,8 @@ class Article(SlugHistoryMixin, models.Model):
         blank=True,
         default="",
         help_text="Markdown. Callouts: “::: insight” … “:::”. Quotes: a line “[[quote:key]]”. "
-        "Links to other articles: [text](article:their-slug). See docs/authoring.md.",
+        "Library images: a line “[[image:42]]”. Links to other articles: "
+        "[text](article:their-slug). See docs/authoring.md.",
     )
     authors = models.ManyToManyField(
         "authors.Author", through="Byline", related_name="articles", blank=True
