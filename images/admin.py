@@ -103,7 +103,8 @@ class ImageAdmin(PlainHelpText, admin.ModelAdmin):
         uses = getattr(image, "uses", [])
         if not uses:
             return "not used"
-        return f"{len({use.admin_url for use in uses})} article(s)"
+        count = len({use.admin_url for use in uses})
+        return f"{count} article" if count == 1 else f"{count} articles"
 
     @admin.display(description="used in")
     def usage_list(self, image: Image) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.files.storage import default_storage
 from django.forms import Script
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -334,10 +335,17 @@ class ArticleAdmin(
         else:
             source = "From the media library, where its description, credit and focal point "
             source += "are edited."
+        widths = article.featured_image_renditions.get("widths") or {}
+        # The narrowest copy will do for a thumbnail; the original may be megabytes.
+        thumbnail = (
+            default_storage.url(widths[min(widths, key=int)])
+            if widths
+            else article.featured_image.url
+        )
         return format_html(
             '<img class="dossier-thumbnail" src="{}" alt="" width="160"><br>{}<br>'
             "<small>{}</small>",
-            article.featured_image.url,
+            thumbnail,
             " · ".join(
                 part for part in (article.featured_image_alt, article.featured_image_credit) if part
             ),

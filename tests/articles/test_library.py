@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import revisions, workflow
-from articles.models import Article, PageParts
+from articles.models import Article, KeptCard, PageParts
 from images.models import Image
 from tests.conftest import FROZEN_NOW
 from tests.factories import (
@@ -387,6 +387,27 @@ def test_kept_parts_of_a_featuring_article_go_stale_when_its_image_changes(
     commit(shown["featured"].save)
 
     assert 'alt="Described anew"' in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_kept_cards_go_stale_for_the_articles_featuring_a_changed_image_only(
+    client, shown, commit, settings
+):
+    """Cards show an article's featured image fields (not its body): the featuring article's
+    card is rendered again, the placing article's is kept."""
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": False}
+    client.get(reverse("website:home"))
+    before = {card.article_id: card.shows for card in KeptCard.objects.all()}
+    assert {shown["featuring"].pk, shown["placing"].pk} <= set(before)
+
+    shown["featured"].credit = "Photo: On the card"
+    commit(shown["featured"].save)
+    shown["placed"].credit = "Photo: Not on any card"
+    commit(shown["placed"].save)
+    client.get(reverse("website:home"))
+
+    after = {card.article_id: card.shows for card in KeptCard.objects.all()}
+    assert after[shown["featuring"].pk] != before[shown["featuring"].pk]
+    assert after[shown["placing"].pk] == before[shown["placing"].pk]
 
 
 # --- other readers of the body -------------------------------------------------------------
