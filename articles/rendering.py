@@ -194,8 +194,9 @@ def finish_body(
         placed = images.get(int(match["id"]))
         if placed is None:
             return missing_image(int(match["id"])) if missing_image else ""
-        # The caption was escaped at save time; mark_safe keeps it from being escaped twice.
-        caption = mark_safe(match["caption"] or "")
+        # The caption was escaped at save time, but the sanitiser writes quotes back as they
+        # are: escaped again from plain text, it is safe in any context.
+        caption = escape(unescape(match["caption"] or ""))
         return render_to_string("includes/body_image.html", {"image": placed, "caption": caption})
 
     html = ARTICLE_LINK.sub(link, html)
