@@ -13,35 +13,48 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+FIELDS = (
+    "pk", "featured_image", "featured_image_alt", "featured_image_credit", "featured_image_width",
+    "featured_image_height", "featured_image_renditions",
+)
+
+
 def move_featured_images_into_library(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
     Image = apps.get_model("images", "Image")
     library = {}
+    # Rows as values, not instances: an image field without its size reads the file when an
+    # instance is made, and a file gone from storage would stop the migration.
     uploaded = (
         Article.objects.filter(featured_library_image__isnull=True)
         .exclude(featured_image="")
         .order_by("pk")
+        .values(*FIELDS)
     )
-    for article in uploaded.iterator():
-        name = article.featured_image.name
+    for row in uploaded.iterator():
+        name = row["featured_image"]
         image = library.get(name)
         if image is None:
-            image = Image.objects.create(
-                file=name,
-                title=posixpath.splitext(posixpath.basename(name))[0][:200],
-                # An image without a description is still moved; the library's form asks for
-                # one the next time it is edited.
-                alt=article.featured_image_alt,
-                credit=article.featured_image_credit,
-                width=article.featured_image_width,
-                height=article.featured_image_height,
-                renditions=article.featured_image_renditions or {},
-            )
+            try:
+                image = Image.objects.create(
+                    file=name,
+                    title=posixpath.splitext(posixpath.basename(name))[0][:200],
+                    # An image without a description is still moved; the library's form asks
+                    # for one the next time it is edited.
+                    alt=row["featured_image_alt"],
+                    credit=row["featured_image_credit"],
+                    width=row["featured_image_width"],
+                    height=row["featured_image_height"],
+                    renditions=row["featured_image_renditions"] or {},
+                )
+            except OSError:
+                # Its size unknown and its file gone: the article keeps its image as it was.
+                continue
             library[name] = image
-        renditions = {**(article.featured_image_renditions or {}), "library_image": image.pk}
+        renditions = {**(row["featured_image_renditions"] or {}), "library_image": image.pk}
         # Historical models have no custom save(): the copy Article.copy_library_image() keeps
         # is written here as it would write it.
-        Article.objects.filter(pk=article.pk).update(
+        Article.objects.filter(pk=row["pk"]).update(
             featured_library_image=image,
             featured_image_alt=image.alt,
             featured_image_credit=image.credit,
@@ -51,10 +64,11 @@ def move_featured_images_into_library(apps, schema_editor):
 
 def leave_files_on_articles(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
-    for article in Article.objects.filter(featured_library_image__isnull=False).iterator():
-        renditions = dict(article.featured_image_renditions or {})
+    chosen = Article.objects.filter(featured_library_image__isnull=False)
+    for row in chosen.values("pk", "featured_image_renditions").iterator():
+        renditions = dict(row["featured_image_renditions"] or {})
         renditions.pop("library_image", None)
-        Article.objects.filter(pk=article.pk).update(
+        Article.objects.filter(pk=row["pk"]).update(
             featured_library_image=None, featured_image_renditions=renditions
         )
 

@@ -16,8 +16,12 @@ ROLES = {
 }
 
 
-def codenames(perms):
-    return [perm.split(".")[1] for perm in perms]
+def ids_of(Permission, perms):
+    # Ids rather than objects: the historical models of the two directions are not the same
+    # classes, and a relation refuses the other's instances.
+    return Permission.objects.filter(
+        content_type__app_label="images", codename__in=[perm.split(".")[1] for perm in perms]
+    ).values_list("pk", flat=True)
 
 
 def grant(apps, schema_editor):
@@ -31,11 +35,7 @@ def grant(apps, schema_editor):
         group = Group.objects.filter(name=name).first()
         if group is None:
             continue
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="images", codename__in=codenames(perms)
-            )
-        )
+        group.permissions.add(*ids_of(Permission, perms))
 
 
 def revoke(apps, schema_editor):
@@ -44,11 +44,7 @@ def revoke(apps, schema_editor):
     for name, perms in ROLES.items():
         group = Group.objects.filter(name=name).first()
         if group is not None:
-            group.permissions.remove(
-                *Permission.objects.filter(
-                    content_type__app_label="images", codename__in=codenames(perms)
-                )
-            )
+            group.permissions.remove(*ids_of(Permission, perms))
 
 
 class Migration(migrations.Migration):
