@@ -477,3 +477,19 @@ def test_the_migration_moves_uploaded_featured_images_into_the_library():
     assert fetch(sharing).featured_library_image == image  # one file, one library image
     assert fetch(plain).featured_library_image is None
     assert "Photo: Staff" in image.credit
+
+
+def test_the_migration_leaves_an_image_whose_file_is_gone_and_size_unknown_as_it_was():
+    migration = importlib.import_module("articles.migrations.0017_media_library")
+    article = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(
+        featured_image="articles/2020/01/gone.png", featured_image_alt="Gone"
+    )
+
+    migration.move_featured_images_into_library(apps, schema_editor=None)
+
+    assert not Image.objects.exists()
+    row = Article.objects.filter(pk=article.pk).values("featured_image", "featured_library_image")
+    assert list(row) == [
+        {"featured_image": "articles/2020/01/gone.png", "featured_library_image": None}
+    ]
