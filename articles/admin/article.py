@@ -76,7 +76,15 @@ class ArticleAdmin(
                         "created_at", "modified_at", "expected_version"],
              "description": "The state changes only through the workflow buttons at the top."},
         ),
-        ("Featured image", {"fields": ["featured_library_image", "featured_image_preview"]}),
+        (
+            "Featured image",
+            {"fields": ["featured_library_image", "featured_image_preview", "featured_image",
+                        "featured_image_alt", "featured_image_credit"],
+             "description": "Choose an image from the media library: its description, credit "
+                            "and focal point come with it. Or upload one below for this article "
+                            "alone, with its own description and credit: it stays out of the "
+                            "library and is deleted with the article."},
+        ),
         ("Comments", {"fields": ["comments_enabled"], "classes": ["collapse"]}),
         (
             "Search engines",
@@ -84,24 +92,6 @@ class ArticleAdmin(
              "classes": ["collapse"]},
         ),
     ]  # fmt: skip
-
-    #: Shown only for an article whose image was uploaded to it before the media library.
-    UPLOADED_IMAGE_FIELDS = ["featured_image", "featured_image_alt", "featured_image_credit"]
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not obj.featured_image or obj.featured_library_image_id is not None:
-            return fieldsets
-        # Such an image can still be described, replaced by a library image, or cleared.
-        return [
-            (
-                name,
-                {**options, "fields": [*options["fields"], *self.UPLOADED_IMAGE_FIELDS]}
-                if name == "Featured image"
-                else options,
-            )
-            for name, options in fieldsets
-        ]
 
     def get_queryset(self, request):
         # The byline column would otherwise cost a query per row.
@@ -339,8 +329,7 @@ class ArticleAdmin(
         if article.pk is None or not article.featured_image:
             return "No featured image."
         if article.featured_library_image_id is None:
-            source = "Uploaded to this article before the media library: choose a library image "
-            source += "above to replace it."
+            source = "Uploaded to this article alone (not in the media library)."
         else:
             source = "From the media library, where its description, credit and focal point "
             source += "are edited."

@@ -25,6 +25,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        upload = cleaned.get("featured_image")
+        if cleaned.get("featured_library_image") and upload and not upload._committed:
+            # The library's image would win and the upload be dropped without a word.
+            self.add_error(
+                "featured_image",
+                "Choose a library image or upload one for this article, not both.",
+            )
         if self.instance.pk is None:
             return cleaned
         expected = cleaned.get("expected_version")

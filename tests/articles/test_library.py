@@ -247,7 +247,25 @@ def test_the_article_form_chooses_the_featured_image_from_the_library(superuser_
     assert fetch(article).featured_image_alt == "Tankers at anchor"
     html = superuser_client.get(change_url(article)).content.decode()
     assert "From the media library" in html
-    assert 'name="featured_image"' not in html  # no second way to upload
+
+
+def test_choosing_a_library_image_and_uploading_one_at_once_is_refused(superuser_client):
+    from tests.articles.test_images import png
+    from tests.articles.test_permissions import change_url, full_change_form
+
+    image = ImageFactory()
+    article = ArticleFactory(authors=[AuthorFactory()])
+    data = full_change_form(article)
+    data.update(featured_library_image=str(image.pk), featured_image=png(50, 40),
+                featured_image_alt="Mine")  # fmt: skip
+
+    response = superuser_client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert "Choose a library image or upload one for this article, not both" in (
+        response.content.decode()
+    )
+    assert fetch(article).featured_library_image is None
 
 
 def test_the_article_form_offers_the_toolbars_insert_image(superuser_client):
