@@ -511,3 +511,20 @@ def test_the_migration_leaves_an_image_whose_file_is_gone_and_size_unknown_as_it
     assert list(row) == [
         {"featured_image": "articles/2020/01/gone.png", "featured_library_image": None}
     ]
+
+
+def test_deleting_an_article_for_good_leaves_its_library_image_in_storage(commit):
+    from django.core.files.storage import default_storage
+
+    image = ImageFactory()
+    article = ArticleFactory(featured_library_image=image, authors=[AuthorFactory()])
+    editor = superuser()
+    workflow.move_to_trash(article=article, by=editor)
+
+    commit(workflow.purge, article=fetch(article), by=editor)
+
+    assert not Article.objects.filter(pk=article.pk).exists()
+    image.refresh_from_db()
+    assert default_storage.exists(image.file.name)
+    assert all(default_storage.exists(name) for name in image.renditions["widths"].values())
+    assert default_storage.exists(image.renditions["share"])
