@@ -25,8 +25,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        upload = cleaned.get("featured_image")
-        if cleaned.get("featured_library_image") and upload and not upload._committed:
+        # A new upload is an uploaded file; the image already stored is a FieldFile.
+        upload = self.files.get("featured_image") if self.files else None
+        if cleaned.get("featured_library_image") and upload:
             # The library's image would win and the upload be dropped without a word.
             self.add_error(
                 "featured_image",
