@@ -83,7 +83,8 @@ class ArticleAdmin(
              "description": "Choose an image from the media library: its description, credit "
                             "and focal point come with it. Or upload one below for this article "
                             "alone, with its own description and credit: it stays out of the "
-                            "library and is deleted with the article."},
+                            "library and is deleted with the article.",
+             "classes": ["collapse"]},
         ),
         ("Comments", {"fields": ["comments_enabled"], "classes": ["collapse"]}),
         (

@@ -587,6 +587,7 @@ def test_editor_uploads_an_image_and_places_it_in_a_body_from_the_toolbar(
     placed = editor.locator("#id_body-preview figure.body-image")
     expect(placed.get_by_role("img", name="Cargo ships at the port of Aktau")).to_be_visible()
     expect(placed.locator("figcaption")).to_contain_text("Photo: Caspian Desk")
+    editor.locator("summary", has_text="Featured image").click()  # a collapsed fieldset
     choose(editor, "id_featured_library_image", "Aktau", "aktau-port")
     editor.locator("#id_body-editor").screenshot(path=screenshots_dir / "admin-image-insert.png")
     save_button(editor, "Save and continue editing").click()
