@@ -98,9 +98,7 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
                 [page.shows(suggestion_sources=not page_parts.enabled()), pagecache.SITE_TAG]
             )
             if not self.is_preview and page_parts.enabled():
-                parts = page_parts.render_parts(
-                    self.request, context, shows=shows, started=started
-                )
+                parts = page_parts.render_parts(self.request, context, shows=shows, started=started)
         context.update(parts=parts, is_preview=self.is_preview)
         if not self.is_preview:
             # Comments belong to the published article; previews show none and take none.
