@@ -22,14 +22,16 @@ class PageView(SlugObjectMixin, DetailView):
     slug_model = Page
 
     def get_slug_queryset(self):
-        return Page.objects.visible_to(self.request.user).defer("body", "body_text")
+        return Page.objects.visible_to(self.request.user).defer("body")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page: Page = self.object
         # Links to articles show as links only while the article is live, as in articles.
-        linked = Article.objects.live().filter(pk__in=page.body_article_ids).only("pk", "slug")
-        live_urls = {article.pk: article.get_absolute_url() for article in linked}
+        live_urls = {}
+        if page.body_article_ids:
+            linked = Article.objects.live().filter(pk__in=page.body_article_ids).only("slug")
+            live_urls = {article.pk: article.get_absolute_url() for article in linked}
         context.update(
             body=rendering.finish_body(page.body_html, live_urls=live_urls, quotes={}),
             crumbs=[(page.title, page.get_absolute_url())],
