@@ -24,6 +24,8 @@ from tests.factories import (
     CommentFactory,
     ExpertFactory,
     ExpertQuoteFactory,
+    PageFactory,
+    RedirectFactory,
     RelatedLinkFactory,
     ReportFactory,
     TopicFactory,
@@ -93,6 +95,8 @@ def newsroom():
     ImportedItem.objects.create(
         site="https://old.example.org", kind="post", wp_id=42, article=pillar
     )
+    about = PageFactory(slug="about", title="About")
+    RedirectFactory(old_path="/old-about/", page=about, url="")
     return {"main": main, "sub": sub, "pillar": pillar, "other": other, "expert": expert}
 
 
@@ -119,6 +123,7 @@ def test_admin_index_puts_settings_and_security_after_the_editorial_sections(
         "Articles",
         "Authors and experts",
         "Comments and moderation",
+        "Site pages, menus and redirects",
         "Topics",
         "WordPress import",
     ]
