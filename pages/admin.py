@@ -78,7 +78,8 @@ class MenuItemInline(admin.TabularInline):
     model = MenuItem
     extra = 1
     fields = ["sort_order", "label", "page", "article", "topic", "section", "url"]
-    autocomplete_fields = ["page", "article", "topic"]
+    # Site pages are few: a plain list to pick from. Articles and topics are searched.
+    autocomplete_fields = ["article", "topic"]
     verbose_name = "link"
     verbose_name_plural = "links (lower “sort order” first; each links to one thing)"
 

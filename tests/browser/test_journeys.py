@@ -424,3 +424,56 @@ def test_reader_comment_appears_once_a_moderator_approves_it(
     expect(published).not_to_contain_text("Awaiting moderation")
     expect(stranger.locator(".article__comment-count")).to_have_text("1 comment")
     expect(stranger.get_by_text("mina@example.org")).to_have_count(0)
+
+
+# --- (e) an editor's site page, in the footer, with a redirect to it ---------------------------
+
+
+def test_editor_creates_a_page_adds_it_to_the_footer_and_redirects_an_old_address_to_it(
+    editor_user, live_server, new_context, console
+):
+    # The old address is a 404 before the redirect exists, which the browser logs.
+    console.allow(r"/impressum/.*status of 404")
+    editor = new_context().new_page()
+    log_in(editor, "editor")
+
+    # A new site page, written in the article editor's Markdown and published.
+    editor.goto(reverse("admin:pages_page_add"))
+    editor.get_by_label("Title:", exact=True).fill("Imprint")
+    editor.get_by_label("Title:", exact=True).press("Tab")  # the slug follows the title
+    expect(editor.get_by_label("Slug:", exact=True)).to_have_value("imprint")
+    editor.locator("#id_body").fill("## Publisher\n\nDossier Media, 1 Example Street.")
+    editor.get_by_label("Status:").select_option(label="Published")
+    editor.get_by_role("button", name="Save", exact=True).first.click()
+    expect(admin_message(editor)).to_contain_text("was added successfully")
+
+    # Into the footer menu, through the link rows under the menu.
+    editor.goto(reverse("admin:pages_menu_changelist"))
+    editor.get_by_role("link", name="Footer menu").click()
+    row = editor.locator("tr.form-row:not(.empty-form)").last
+    row_id = row.get_attribute("id")  # items-4: the footer starts with four links
+    row.locator("input[name$='-sort_order']").fill("90")
+    row.locator(f"#id_{row_id}-page").select_option(label="Imprint")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(admin_message(editor)).to_contain_text("was changed successfully")
+
+    # A redirect from the old German address; an unsafe one first, refused with a reason.
+    editor.goto(reverse("admin:pages_redirect_add"))
+    editor.get_by_label("Old address:").fill("/impressum/")
+    editor.get_by_label("Or to the URL:").fill("javascript:alert(1)")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".errorlist")).to_contain_text("other kinds of address are refused")
+    editor.get_by_label("Or to the URL:").fill("")
+    choose(editor, "id_page", "Imprint", "Imprint")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(admin_message(editor)).to_contain_text("was added successfully")
+
+    # A reader finds the page from the footer of any page, and the old address leads there.
+    reader = new_context().new_page()
+    reader.goto(reverse("topics:list"))
+    reader.locator("footer").get_by_role("link", name="Imprint").click()
+    expect(reader).to_have_url(re.compile(r"/imprint/$"))
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Imprint")
+    expect(reader.get_by_role("heading", name="Publisher")).to_be_visible()
+    reader.goto("/impressum/")
+    expect(reader).to_have_url(re.compile(r"/imprint/$"))
