@@ -272,6 +272,9 @@ class RedirectStatus(models.IntegerChoices):
     TEMPORARY = 302, "Temporary (302): the old address will be used again"
 
 
+ONE_TARGET = "Choose exactly one place to send readers: a site page, an article or a URL."
+
+
 class RedirectQuerySet(models.QuerySet):
     def for_path(self, path: str) -> Redirect | None:
         """The redirect answering `path` (as request.path_info reads it), exact match first."""
@@ -336,8 +339,10 @@ class Redirect(models.Model):
     class Meta:
         ordering = ["old_path"]
         constraints = [
+            # The form says which is missing (redirects.check); this guards every other path.
             models.CheckConstraint(
                 name="redirect_has_one_target",
+                violation_error_message=ONE_TARGET,
                 condition=(
                     Q(page__isnull=False, article__isnull=True, url="")
                     | Q(page__isnull=True, article__isnull=False, url="")

@@ -3,7 +3,8 @@
 (a) a writer writes an article with every body element through the editor, previews it and
     submits it; (b) an editor reviews it, shares a preview link, schedules it, and it goes live
     on time; (c) a reader moves home → topic → article → linked article → author → search;
-(d) a reader comments, a moderator approves, and the comment appears for everyone.
+(d) a reader comments, a moderator approves, and the comment appears for everyone; (e) an editor
+    writes a site page, adds it to the footer menu and redirects an old address to it.
 
 The live server runs on the real clock, so the articles made here are dated from now: a fixed
 date would put them outside comment windows and schedules.
