@@ -25,7 +25,7 @@ from comments.models import Comment, CommentStatus
 from comments.selectors import thread_tag
 from core.models import SiteSettings
 from pagecache import SITE_TAG, collection, collection_of, every, object_tag, schedule, tag_for
-from pages.menus import MENUS_TAG
+from pages.menus import MENUS_TAG, forget_menus
 from pages.models import Menu, MenuItem, Page
 from topics.models import Topic
 
@@ -128,6 +128,9 @@ def page_changed(sender, instance: Page, raw=False, **kwargs) -> None:
 def menu_changed(sender, raw=False, **kwargs) -> None:
     """A menu or one of its links: every page shows both menus (pages/menus.py)."""
     if not raw:
+        # At once too, so the editor's next page in this process shows the change even before
+        # the versions move on commit (kept links rebuilt meanwhile go stale then anyway).
+        forget_menus()
         refresh(tags={MENUS_TAG})
 
 

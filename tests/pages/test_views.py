@@ -153,3 +153,11 @@ def test_the_sitemap_lists_published_indexable_pages_only(client):
     xml = client.get(reverse("website:sitemap_section", kwargs={"section": "pages"})).content
     assert b"/about/" in xml
     assert b"/draft/" not in xml and b"/hidden/" not in xml
+
+
+def test_a_menu_change_shows_on_the_next_page_even_inside_one_transaction(client):
+    client.get("/")  # the menus are read and kept
+    footer = Menu.objects.get(location="footer")
+    footer.items.create(url="https://example.org/", label="Partner", sort_order=99)
+
+    assert "Partner" in client.get("/").content.decode()
