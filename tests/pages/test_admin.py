@@ -3,6 +3,9 @@ message an editor can act on."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +20,12 @@ from tests.factories import (
     RedirectFactory,
     TopicFactory,
     role_user,
+)
+from tests.test_hostile_input import (
+    HOSTILE_TEXT,
+    SCRIPT,
+    html_injection_problems,
+    injection_problems,
 )
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +273,37 @@ def test_editors_hold_the_pages_permissions():
 
     for perm in ("add_page", "change_menu", "add_menuitem", "delete_redirect", "view_slugredirect"):
         assert user.has_perm(f"pages.{perm}"), perm
+
+
+@pytest.mark.parametrize("value", HOSTILE_TEXT.values(), ids=HOSTILE_TEXT.keys())
+def test_hostile_input_in_the_forms_is_refused_or_saved_never_a_500(editor, value):
+    """Each form either refuses the value with a message or saves it; the pages that then
+    show it (the admin list, the site) escape it."""
+    posts = [
+        (reverse("admin:pages_redirect_add"), redirect_form(old_path=value, url="/topics/")),
+        (reverse("admin:pages_redirect_add"), redirect_form(old_path="/h/", url=value)),
+        (reverse("admin:pages_page_add"), page_form(title=value[:200], body=value, slug="h")),
+        (reverse("admin:pages_page_add"), page_form(slug=value[:100])),
+    ]
+    footer = Menu.objects.get(location="footer")
+    posts += [
+        (reverse("admin:pages_menu_change", args=[footer.pk]), menu_form(footer, row))
+        for row in ({"url": value, "label": "x"}, {"section": "website:home", "label": value[:80]})
+    ]
+    for url, data in posts:
+        response = editor.post(url, data)
+        assert response.status_code in (200, 302), (url, response.status_code)
+        assert not injection_problems(response), url
+    for url in (reverse("admin:pages_redirect_changelist"), "/", "/h/", f"/{quote(value)}/"):
+        response = editor.get(url)
+        assert response.status_code < 500, url
+        html = without_json_ld(response.content.decode())
+        assert SCRIPT not in html, url
+        assert not html_injection_problems(html), url
+
+
+def without_json_ld(html: str) -> str:
+    """The page without its JSON-LD: editors' text is data there, escaped as json_script
+    escapes (core/templatetags/seo.py), so "alert(1)" in it is text, not script. (A body's
+    text may hold "onmouseover='x" as text too: elements and attributes are what count.)"""
+    return re.sub(r'<script type="application/ld\+json">.*?</script>', "", html, flags=re.S)
