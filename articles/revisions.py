@@ -11,6 +11,7 @@ workflow.
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 
 import reversion
@@ -22,6 +23,7 @@ from taggit.models import Tag
 
 import pagecache
 from authors.models import Author, Expert
+from core import images, storage
 from topics.models import Topic
 
 from .invalidation import refresh
@@ -56,6 +58,22 @@ def record_revision(*, article: Article, by: AbstractBaseUser | None, comment: s
         if by is not None and by.is_authenticated:
             reversion.set_user(by)
         reversion.set_comment(comment)
+
+
+def stored_images(article: Article) -> list[str]:
+    """The names in the media store of the article's image and renditions, now and in every
+    revision, that no other article uses."""
+    names = set(images.stored_names(article.featured_image, article.featured_image_renditions))
+    for data in Version.objects.get_for_object(article).values_list("serialized_data", flat=True):
+        try:
+            fields = json.loads(data)[0]["fields"]
+        except (ValueError, LookupError, TypeError):
+            continue  # a revision in another format names no file we can trust
+        if fields.get("featured_image"):
+            names.add(fields["featured_image"])
+            names.update(images.stored_names(None, fields.get("featured_image_renditions") or {}))
+    shared = Article.objects.exclude(pk=article.pk).filter(featured_image__in=names)
+    return sorted(names - set(shared.values_list("featured_image", flat=True)))
 
 
 def versions_of(article: Article):
@@ -175,9 +193,11 @@ def restore_revision(
         raise workflow.WorkflowError("That revision belongs to another article.")
     data = version.field_dict
     with transaction.atomic():
-        for field in CONTENT_FIELDS:
-            if field in data:
-                setattr(article, field, data[field])
+        # Setting another image reads its dimensions from the media store.
+        with storage.media_store():
+            for field in CONTENT_FIELDS:
+                if field in data:
+                    setattr(article, field, data[field])
         if not Topic.objects.filter(pk=article.primary_topic_id).exists():
             raise workflow.WorkflowError(
                 "The revision's primary topic no longer exists; choose a topic and save instead."

@@ -17,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .storage import MediaStoreUnavailable, media_store
+
 log = logging.getLogger(__name__)
 
 SHARE_SIZE = (1200, 630)
@@ -24,12 +26,22 @@ SHARE_SIZE = (1200, 630)
 
 def _open(field_file) -> Image.Image | None:
     try:
-        field_file.open("rb")
-        try:
-            image = Image.open(field_file)
-            image.load()
-        finally:
-            field_file.close()
+        with media_store():
+            field_file.open("rb")
+            try:
+                data = field_file.read()
+            finally:
+                field_file.close()
+    except MediaStoreUnavailable as error:
+        # A file that is simply gone has nothing to make renditions of; a store that does not
+        # answer is an error the editor must hear about (core/admin.py), not a page without them.
+        if isinstance(error.__cause__, FileNotFoundError):
+            log.warning("Cannot make renditions of %s: %s", field_file.name, error)
+            return None
+        raise
+    try:
+        image = Image.open(BytesIO(data))
+        image.load()
     except (OSError, UnidentifiedImageError, ValueError) as error:
         log.warning("Cannot make renditions of %s: %s", field_file.name, error)
         return None
@@ -43,9 +55,10 @@ def _save(image: Image.Image, name: str, fmt: str) -> str:
         image.convert("RGB").save(buffer, fmt, quality=85, optimize=True, progressive=True)
     else:
         image.save(buffer, fmt, quality=80, method=4)
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, ContentFile(buffer.getvalue()))
+    with media_store():
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        return default_storage.save(name, ContentFile(buffer.getvalue()))
 
 
 def make_renditions(field_file, *, widths: tuple[int, ...], share: bool = False) -> dict:
@@ -79,8 +92,18 @@ def refresh_renditions(
     if renditions.get("source") == field_file.name:
         return renditions
     if not field_file._committed:
-        field_file.save(field_file.name, field_file, save=False)
+        with media_store():
+            field_file.save(field_file.name, field_file, save=False)
     return make_renditions(field_file, widths=widths, share=share)
+
+
+def stored_names(field_file, renditions: dict) -> list[str]:
+    """Every name in the media store that belongs to this image: the file and its renditions."""
+    names = [field_file.name] if field_file else []
+    names += list(renditions.get("widths", {}).values())
+    if renditions.get("share"):
+        names.append(renditions["share"])
+    return names
 
 
 def srcset(renditions: dict) -> str:

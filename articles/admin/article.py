@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from core.admin import PlainHelpText
+from core.admin import MediaStoreErrors, PlainHelpText
 
 from .. import editor, revisions, workflow
 from ..models import Article, Status
@@ -27,6 +27,7 @@ class ArticleAdmin(
     PreviewViews,
     TrashViews,
     BulkActions,
+    MediaStoreErrors,
     PlainHelpText,
     admin.ModelAdmin,
 ):
@@ -35,7 +36,10 @@ class ArticleAdmin(
     class Media:
         css = {"all": ["css/admin.css"]}
         # The toolbar, live preview and counters (a static file: the CSP allows no inline script).
-        js = [Script("js/article-editor.js", defer=True)]
+        js = [
+            Script("js/article-editor.js", defer=True),
+            Script("js/slug-from-title.js", defer=True),
+        ]
 
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status_badge", "primary_topic", "byline", "publish_at", "modified_at"]
@@ -50,7 +54,8 @@ class ArticleAdmin(
     # Django would also count every article, unfiltered, on every load ("N total"): a full
     # scan at 100,000 rows. The count of what the list shows is enough.
     show_full_result_count = False
-    prepopulated_fields = {"slug": ["title"]}
+    # Not Django's prepopulated_fields: static/js/slug-from-title.js fills the slug from the
+    # title on the add form only, as the server's slugify() would, until the editor edits it.
     autocomplete_fields = ["primary_topic", "topics"]
     inlines = [BylineInline, ExpertQuoteInline, RelatedLinkInline, ActivityInline]
     readonly_fields = [
@@ -98,7 +103,11 @@ class ArticleAdmin(
                 article=obj,
             ),
         }
-        return super().get_form(request, obj, change, widgets=widgets, **kwargs)
+        form = super().get_form(request, obj, change, widgets=widgets, **kwargs)
+        if obj is None and "slug" in form.base_fields:
+            # The class is made afresh for each request, so this attribute is this form's only.
+            form.base_fields["slug"].widget.attrs["data-slug-from"] = "id_title"
+        return form
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         recommended = editor.RECOMMENDED_LENGTHS.get(db_field.name)

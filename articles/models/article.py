@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from articles import rendering
 from core import images
 from core.models import SlugHistory, SlugHistoryMixin
+from core.paths import slug_path
 from core.validators import validate_image_upload
 
 from .parts import TaggedArticle
@@ -275,7 +275,7 @@ class Article(SlugHistoryMixin, models.Model):
         self.update_search_vector()
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_path("articles:detail", self.slug)
 
     IMAGE_WIDTHS = (480, 800, 1200, 1600)
 

@@ -3,8 +3,11 @@
 (a) a writer writes an article with every body element through the editor, previews it and
     submits it; (b) an editor reviews it, shares a preview link, schedules it, and it goes live
     on time; (c) a reader moves home → topic → article → linked article → author → search;
-(d) a reader comments, a moderator approves, and the comment appears for everyone; (e) an editor
-    writes a site page, adds it to the footer menu and redirects an old address to it.
+(d) a reader comments, a moderator approves, and the comment appears for everyone; (e) the
+slug follows the title on a new article until the editor writes their own; (f) an
+administrator invites a writer, who sets a password from the e-mail (received by a real SMTP
+server on the loopback) and logs in;
+(g) an editor writes a site page, adds it to the footer menu and redirects an old address to it.
 
 The live server runs on the real clock, so the articles made here are dated from now: a fixed
 date would put them outside comment windows and schedules.
@@ -25,10 +28,12 @@ from articles.models import Article, Status
 from comments.models import Comment, CommentStatus
 from tests.browser.support import admin_message, log_in
 from tests.factories import (
+    WRITERS,
     ArticleFactory,
     AuthorFactory,
     ExpertFactory,
     TopicFactory,
+    superuser,
 )
 from website.demo import content
 
@@ -427,7 +432,86 @@ def test_reader_comment_appears_once_a_moderator_approves_it(
     expect(stranger.get_by_text("mina@example.org")).to_have_count(0)
 
 
-# --- (e) an editor's site page, in the footer, with a redirect to it ---------------------------
+# --- (e) the slug follows the title on a new article -------------------------------------------
+
+
+def test_slug_follows_the_title_until_the_editor_writes_their_own(editor_user, new_context):
+    page = new_context().new_page()
+    log_in(page, "editor")
+    page.goto(reverse("admin:articles_article_add"))
+    title, slug = page.get_by_label("Title:", exact=True), page.get_by_label("Slug:")
+
+    # Any script, typographic punctuation dropped, as the server's slugify() would make it.
+    title.press_sequentially("Россия и Иран: «Северный коридор»")
+    expect(slug).to_have_value("россия-и-иран-северный-коридор")
+
+    # Once the editor types in the slug, the title no longer changes it...
+    slug.fill("")
+    slug.press_sequentially("north-corridor")
+    title.press("End")
+    title.press_sequentially(" 2026")
+    expect(slug).to_have_value("north-corridor")
+    # ...until they empty it, when it follows the title again.
+    slug.fill("")
+    title.press("End")
+    title.press_sequentially("!")
+    expect(slug).to_have_value("россия-и-иран-северный-коридор-2026")
+
+    # An existing article's slug stays put whatever its title becomes.
+    article = ArticleFactory(title="Settled Title", slug="settled-title", authors=[AuthorFactory()])
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    page.get_by_label("Title:", exact=True).press("End")
+    page.get_by_label("Title:", exact=True).press_sequentially(" and more")
+    expect(page.get_by_label("Slug:")).to_have_value("settled-title")
+
+
+# --- (f) inviting a writer ----------------------------------------------------------------------
+
+
+def test_administrator_invites_a_writer_who_sets_a_password_and_logs_in(
+    smtp_server, new_context, live_server, console, screenshots_dir
+):
+    # The form with a bad address comes back as a 400, which the browser logs.
+    console.allow(re.escape("/admin/invite/") + ".*status of 400")
+    superuser(username="chief", first_name="Clara", last_name="Chief")
+    admin = new_context().new_page()
+    log_in(admin, "chief")
+    admin.goto(reverse("admin:auth_user_changelist"))
+    admin.get_by_role("link", name="Invite a writer/editor").click()
+
+    # A bad address is refused with a clear message, and nothing is created.
+    admin.get_by_label("Name:").fill("Ilse Marrow")
+    admin.get_by_label("E-mail address:").fill("ilse@")
+    admin.get_by_label("Role:").select_option(label=WRITERS)
+    admin.get_by_role("button", name="Invite and send the e-mail").click()
+    expect(admin.locator(".errorlist")).to_contain_text("Enter an e-mail address such as")
+    admin.screenshot(path=screenshots_dir / "admin-invite.png", full_page=True)
+
+    admin.get_by_label("E-mail address:").fill("ilse@example.org")
+    admin.get_by_role("button", name="Invite and send the e-mail").click()
+    expect(admin_message(admin)).to_contain_text("Ilse Marrow is invited as one of the Writers")
+
+    # The invitation arrives by SMTP, with the link to choose a password.
+    # Sent once the login was committed, before the page answered.
+    [message] = smtp_server.to("ilse@example.org")
+    text = smtp_server.text(message)
+    assert "Clara Chief has invited you" in text
+    link = re.search(r"http://\S+/password-reset/\S+/", text).group(0)
+
+    writer = new_context().new_page()
+    writer.goto(link)
+    expect(writer.get_by_role("heading", level=1)).to_have_text("Choose your password")
+    writer.screenshot(path=screenshots_dir / "admin-set-password.png", full_page=True)
+    writer.get_by_label("New password:").fill("a long and private phrase")
+    writer.get_by_label("The same again:").fill("a long and private phrase")
+    writer.get_by_role("button", name="Set my password").click()
+    expect(writer.get_by_role("heading", level=1)).to_have_text("Password set")
+    log_in(writer, "ilse@example.org", password="a long and private phrase")
+    # A writer's admin: they may add articles.
+    expect(writer.get_by_role("link", name="Articles").first).to_be_visible()
+
+
+# --- (g) an editor's site page, in the footer, with a redirect to it ---------------------------
 
 
 def choose_when_found(page: Page, field_id: str, option: str) -> None:
