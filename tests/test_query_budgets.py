@@ -316,10 +316,10 @@ def forget_kept_renderings() -> None:
     """Article pages and cards are rendered once and kept (articles/page_parts.py). The next
     scheduled change, which kept parts end at, is read once for every page after a change to
     what is scheduled, not by each page: it is read here, as the first page would. The menus are
-    kept too (pages/menus.py), and read again afresh."""
+    kept too (pages/menus.py), but a change to an article does not touch them: their one query
+    is measured by test_the_menus_cost_one_query_when_read_afresh_and_none_once_kept."""
     PageParts.objects.all().delete()
     KeptCard.objects.all().delete()
-    forget_menus()
     next_scheduled_change(timezone.now())
 
 
@@ -399,3 +399,20 @@ def test_the_api_lists_really_grew_between_the_two_measurements(client):
 
     assert articles["count"] == found["count"] == LARGE
     assert tags["count"] == LARGE + 1  # "corpus" and one "only-N" each
+
+
+def test_the_menus_cost_one_query_when_read_afresh_and_none_once_kept(client):
+    """Every page shows the header and footer menus (pages/menus.py). After a change to a menu
+    or what it links to they are read again, in one query whatever the site holds; the pages
+    after that read them from the cache."""
+    site = Site()
+    site.grow_to(SMALL)
+    url = reverse("topics:list")
+    queries_of(client, url)
+    kept = len(queries_of(client, url))
+
+    forget_menus()
+    afresh = queries_of(client, url)
+
+    assert len(afresh) == kept + 1
+    assert "pages_menuitem" in " ".join(afresh)
