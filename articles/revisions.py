@@ -24,6 +24,7 @@ from taggit.models import Tag
 import pagecache
 from authors.models import Author, Expert
 from core import images, storage
+from images.models import Image
 from topics.models import Topic
 
 from .invalidation import refresh
@@ -31,13 +32,13 @@ from .models import Article, Byline, ExpertQuote, RelatedLink, TaggedArticle
 
 DERIVED = (
     "body_html", "toc", "word_count", "reading_minutes", "body_quote_keys", "body_warnings",
-    "linked_articles",
+    "linked_articles", "body_images",
 )  # fmt: skip
 # What a restore copies back; everything else on the row belongs to the workflow.
 CONTENT_FIELDS = (
-    "title", "slug", "standfirst", "body", "primary_topic_id", "featured", "featured_image",
-    "featured_image_alt", "featured_image_credit", "seo_title", "meta_description",
-    "canonical_url", "noindex",
+    "title", "slug", "standfirst", "body", "primary_topic_id", "featured",
+    "featured_library_image_id", "featured_image", "featured_image_alt", "featured_image_credit",
+    "seo_title", "meta_description", "canonical_url", "noindex",
 )  # fmt: skip
 
 
@@ -62,7 +63,7 @@ def record_revision(*, article: Article, by: AbstractBaseUser | None, comment: s
 
 def stored_images(article: Article) -> list[str]:
     """The names in the media store of the article's image and renditions, now and in every
-    revision, that no other article uses."""
+    revision, that no other article and no library image uses."""
     names = set(images.stored_names(article.featured_image, article.featured_image_renditions))
     for data in Version.objects.get_for_object(article).values_list("serialized_data", flat=True):
         try:
@@ -73,7 +74,12 @@ def stored_images(article: Article) -> list[str]:
             names.add(fields["featured_image"])
             names.update(images.stored_names(None, fields.get("featured_image_renditions") or {}))
     shared = Article.objects.exclude(pk=article.pk).filter(featured_image__in=names)
-    return sorted(names - set(shared.values_list("featured_image", flat=True)))
+    names -= set(shared.values_list("featured_image", flat=True))
+    # A featured image from the media library belongs to the library, not to the article: it
+    # stays, with its renditions, for the library and the other articles using it.
+    for image in Image.objects.filter(file__in=names).only("file", "renditions"):
+        names -= set(images.stored_names(image.file, image.renditions))
+    return sorted(names)
 
 
 def versions_of(article: Article):
@@ -198,6 +204,16 @@ def restore_revision(
             for field in CONTENT_FIELDS:
                 if field in data:
                     setattr(article, field, data[field])
+        if (
+            article.featured_library_image_id is not None
+            and not Image.objects.filter(pk=article.featured_library_image_id).exists()
+        ):
+            # The image was deleted from the library since: the revision's copy of it (its
+            # file, description and credit) stands in, as an image uploaded to the article.
+            article.featured_library_image = None
+            article.featured_image_renditions = {
+                k: v for k, v in article.featured_image_renditions.items() if k != "library_image"
+            }
         if not Topic.objects.filter(pk=article.primary_topic_id).exists():
             raise workflow.WorkflowError(
                 "The revision's primary topic no longer exists; choose a topic and save instead."

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pagecache",
     "topics",
     "authors",
+    "images",
     "articles",
     "comments",
     "api",

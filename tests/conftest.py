@@ -49,6 +49,13 @@ def _empty_cache():
 
 
 @pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files and their renditions go to a temporary directory, not ./media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def frozen_now():
     """Freeze the clock at FROZEN_NOW (2026-06-01 12:00 UTC) and return that instant."""
     with time_machine.travel(FROZEN_NOW, tick=False):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.files.storage import default_storage
 from django.forms import Script
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -56,11 +57,11 @@ class ArticleAdmin(
     show_full_result_count = False
     # Not Django's prepopulated_fields: static/js/slug-from-title.js fills the slug from the
     # title on the add form only, as the server's slugify() would, until the editor edits it.
-    autocomplete_fields = ["primary_topic", "topics"]
+    autocomplete_fields = ["primary_topic", "topics", "featured_library_image"]
     inlines = [BylineInline, ExpertQuoteInline, RelatedLinkInline, ActivityInline]
     readonly_fields = [
         "status_badge", "schedule_note", "body_check", "body_statistics", "preview_link",
-        "created_at", "modified_at",
+        "created_at", "modified_at", "featured_image_preview",
     ]  # fmt: skip
     actions = ["submit_selected", "approve_selected", "unpublish_selected", "archive_selected",
                "delete_selected", "restore_selected", "purge_selected"]  # fmt: skip
@@ -77,7 +78,12 @@ class ArticleAdmin(
         ),
         (
             "Featured image",
-            {"fields": ["featured_image", "featured_image_alt", "featured_image_credit"],
+            {"fields": ["featured_library_image", "featured_image_preview", "featured_image",
+                        "featured_image_alt", "featured_image_credit"],
+             "description": "Choose an image from the media library: its description, credit "
+                            "and focal point come with it. Or upload one below for this article "
+                            "alone, with its own description and credit: it stays out of the "
+                            "library and is deleted with the article.",
              "classes": ["collapse"]},
         ),
         ("Comments", {"fields": ["comments_enabled"], "classes": ["collapse"]}),
@@ -100,6 +106,8 @@ class ArticleAdmin(
             "body": editor.BodyEditorWidget(
                 preview_url=reverse("admin:articles_article_editor_preview"),
                 search_url=reverse("admin:articles_article_editor_search"),
+                image_search_url=reverse("admin:images_image_search"),
+                image_add_url=reverse("admin:images_image_add"),
                 article=obj,
             ),
         }
@@ -315,6 +323,32 @@ class ArticleAdmin(
         return format_html(
             '<ul class="dossier-warnings">{}</ul>',
             format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+        )
+
+    @admin.display(description="as shown")
+    def featured_image_preview(self, article: Article) -> str:
+        if article.pk is None or not article.featured_image:
+            return "No featured image."
+        if article.featured_library_image_id is None:
+            source = "Uploaded to this article alone (not in the media library)."
+        else:
+            source = "From the media library, where its description, credit and focal point "
+            source += "are edited."
+        widths = article.featured_image_renditions.get("widths") or {}
+        # The narrowest copy will do for a thumbnail; the original may be megabytes.
+        thumbnail = (
+            default_storage.url(widths[min(widths, key=int)])
+            if widths
+            else article.featured_image.url
+        )
+        return format_html(
+            '<img class="dossier-thumbnail" src="{}" alt="" width="160"><br>{}<br>'
+            "<small>{}</small>",
+            thumbnail,
+            " · ".join(
+                part for part in (article.featured_image_alt, article.featured_image_credit) if part
+            ),
+            source,
         )
 
     @admin.display(description="size")

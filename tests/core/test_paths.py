@@ -80,3 +80,14 @@ def test_models_link_to_their_pages_through_it(db):
     assert article.get_absolute_url() == reverse("articles:detail", kwargs={"slug": article.slug})
     topic = article.primary_topic
     assert topic.get_absolute_url() == reverse("topics:detail", kwargs={"slug": topic.slug})
+
+
+def test_the_path_tag_writes_what_the_url_tag_writes():
+    from django.template import engines
+
+    django_engine = engines["django"]
+    names = ["website:home", "articles:search", "topics:list", "authors:list", "website:feed"]
+    for name in names:
+        with_path = django_engine.from_string(f'{{% load paths %}}{{% path "{name}" %}}')
+        with_url = django_engine.from_string(f'{{% url "{name}" %}}')
+        assert with_path.render({}) == with_url.render({}) == reverse(name)
