@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from articles import rendering
 from articles.models import Article
+from articles.models.article import existing_images
 from core.models import SlugHistory, SlugHistoryMixin
 
 from . import addresses
@@ -95,6 +96,9 @@ class Page(SlugHistoryMixin, models.Model):
     body_article_ids = models.JSONField(
         editable=False, default=list, help_text="Articles the body links to (for the cache)."
     )
+    body_image_ids = models.JSONField(
+        editable=False, default=list, help_text="Library images the body places."
+    )
     body_warnings = models.JSONField(editable=False, default=list)
 
     objects = PageQuerySet.as_manager()
@@ -116,13 +120,18 @@ class Page(SlugHistoryMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("pages:detail", kwargs={"slug": self.slug})
 
-    DERIVED_FIELDS = ("body_html", "body_text", "body_article_ids", "body_warnings")
+    DERIVED_FIELDS = (
+        "body_html", "body_text", "body_article_ids", "body_image_ids", "body_warnings",
+    )  # fmt: skip
 
     def render(self) -> rendering.RenderedBody:
-        rendered = rendering.render_body(self.body, resolve_article=resolve_article_reference)
+        rendered = rendering.render_body(
+            self.body, resolve_article=resolve_article_reference, resolve_images=existing_images
+        )
         self.body_html = rendered.html
         self.body_text = rendered.text
         self.body_article_ids = rendered.article_ids
+        self.body_image_ids = rendered.image_ids
         warnings = list(rendered.warnings)
         # Expert quotes belong to articles: a page has none to place.
         warnings += [

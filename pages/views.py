@@ -9,6 +9,7 @@ import pagecache
 from articles import rendering
 from articles.models import Article
 from core.views import SlugObjectMixin
+from images.models import Image
 
 from .models import Page
 
@@ -32,8 +33,12 @@ class PageView(SlugObjectMixin, DetailView):
         if page.body_article_ids:
             linked = Article.objects.live().filter(pk__in=page.body_article_ids).only("slug")
             live_urls = {article.pk: article.get_absolute_url() for article in linked}
+        # Library images placed in the body ([[image:42]]), as in articles.
+        images = Image.objects.in_bulk(page.body_image_ids) if page.body_image_ids else {}
         context.update(
-            body=rendering.finish_body(page.body_html, live_urls=live_urls, quotes={}),
+            body=rendering.finish_body(
+                page.body_html, live_urls=live_urls, quotes={}, images=images
+            ),
             crumbs=[(page.title, page.get_absolute_url())],
             is_preview=self.is_preview,
         )
@@ -42,6 +47,7 @@ class PageView(SlugObjectMixin, DetailView):
                 self.request,
                 page,
                 [pagecache.object_tag(Article, pk) for pk in page.body_article_ids],
+                [pagecache.object_tag(Image, pk) for pk in page.body_image_ids],
             )
         return context
 

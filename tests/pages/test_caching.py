@@ -11,7 +11,7 @@ from articles.models import PageParts
 from pagecache import snapshots
 from pages.menus import MENUS_TAG
 from pages.models import Menu, PageStatus
-from tests.factories import PageFactory, menu_link
+from tests.factories import ImageFactory, PageFactory, menu_link
 from tests.pagecache.test_store import clock, get, page_cache_on, pages, site, state, warm
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +101,18 @@ def test_a_menu_change_leaves_kept_article_parts_current(urls, commit):
 
     assert MENUS_TAG not in parts.shows
     assert snapshots.is_current(parts.shows)
+
+
+@pytest.mark.usefixtures("media_in_tmp")
+def test_editing_a_library_image_refreshes_the_page_placing_it(urls, commit):
+    image = ImageFactory(alt="Old words")
+    page = PageFactory._meta.model.objects.get(slug="contact")
+    page.body = f"[[image:{image.pk}]]"
+    commit(page.save)
+
+    def describe():
+        image.alt = "New words"
+        commit(image.save)
+
+    assert refreshed(urls, describe) == {"contact"}
+    assert 'alt="New words"' in get("/contact/").content.decode()

@@ -9,6 +9,7 @@ from articles.models import Status
 from pages.models import Menu, PageStatus
 from tests.factories import (
     ArticleFactory,
+    ImageFactory,
     PageFactory,
     TopicFactory,
     UserFactory,
@@ -161,3 +162,15 @@ def test_a_menu_change_shows_on_the_next_page_even_inside_one_transaction(client
     footer.items.create(url="https://example.org/", label="Partner", sort_order=99)
 
     assert "Partner" in client.get("/").content.decode()
+
+
+@pytest.mark.usefixtures("media_in_tmp")
+def test_a_library_image_placed_in_a_page_shows_as_in_an_article(client):
+    image = ImageFactory(alt="The desk at work", credit="Photo: Dossier")
+    page = PageFactory(slug="about", body=f"## Us\n\n[[image:{image.pk}]]\n")
+
+    html = client.get("/about/").content.decode()
+
+    assert page.body_image_ids == [image.pk]
+    assert 'alt="The desk at work"' in html
+    assert "Photo: Dossier" in html
