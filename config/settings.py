@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "comments",
     "api",
     "wordpress",
+    "pages",
     "website",
 ]
 
@@ -91,6 +92,10 @@ MIDDLEWARE = [
     # Old WordPress addresses (/?p=123, /2019/03/slug/) redirect to imported articles: above the
     # page cache, so /?p=123 is answered before any page is looked up or stored there.
     "wordpress.middleware.OldAddressMiddleware",
+    # Editors' redirects (pages app), answered where Django found no page (a 404). Below the line
+    # above, so an editor's redirect wins over an imported WordPress address, and above the
+    # page cache, which never stores a 404 or a redirect (nothing of theirs to go stale).
+    "pages.middleware.RedirectMiddleware",
     # Before sessions, CSRF and auth: a cached page for an anonymous reader skips them all.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -4,7 +4,8 @@ from django.urls import include, path
 
 # Each app owns its public URL prefixes: website the home page, feeds and sitemaps; articles
 # articles/, tags/, search/ and the pages listing articles (authors/, experts/, topics/);
-# comments the reader forms under articles/<slug>/ and comments/; api the read API under api/v1/.
+# comments the reader forms under articles/<slug>/ and comments/; api the read API under api/v1/;
+# pages the site pages (/about/).
 urlpatterns = [
     path("", include("website.urls")),
     path("", include("articles.urls")),
@@ -15,6 +16,8 @@ urlpatterns = [
     # Before the admin's own URLs, whose catch-all would answer these with its login page.
     path(settings.ADMIN_PATH, include("website.account_urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
+    # Last: site pages at /<slug>/ (/about/), reached only by addresses nothing above takes.
+    path("", include("pages.urls")),
 ]
 
 # The site's 500 page, with the request id to quote; a fixed page if that fails (core/errors.py).

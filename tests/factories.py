@@ -16,6 +16,7 @@ from articles.models import Article, Byline, ExpertQuote, RelatedLink, Status
 from authors.models import Author, AuthorLink, Expert
 from comments.models import BlockedTerm, Comment, CommentStatus, Report, ReportReason
 from images.models import Image
+from pages.models import Menu, MenuItem, Page, PageStatus, Redirect
 from topics.models import Topic
 
 FIXED_PUBLISH_AT = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
@@ -232,3 +233,33 @@ def article_in(status: str, **kwargs) -> Article:
         kwargs.setdefault("publish_at", None)
     kwargs.setdefault("authors", [AuthorFactory()])
     return ArticleFactory(status=status, **kwargs)
+
+
+# --- site pages, menus and redirects (pages app) -----------------------------------------------
+
+
+class PageFactory(DjangoModelFactory):
+    """A published site page."""
+
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    body = "What this page says."
+    status = PageStatus.PUBLISHED
+
+
+def menu_link(location: str = "footer", **target) -> MenuItem:
+    """A link appended to the header or footer menu (made by the pages migration)."""
+    menu = Menu.objects.get(location=location)
+    position = menu.items.count() + 10
+    return MenuItem.objects.create(menu=menu, sort_order=position, **target)
+
+
+class RedirectFactory(DjangoModelFactory):
+    class Meta:
+        model = Redirect
+
+    old_path = factory.Sequence(lambda n: f"/old-{n}/")
+    url = "/topics/"

@@ -100,6 +100,7 @@ PATH_ROUTES = {
     "api:author-detail": ("slug", "/api/v1/authors/{}/"),
     "api:expert-detail": ("slug", "/api/v1/experts/{}/"),
     "api:tag-detail": ("slug", "/api/v1/tags/{}/"),
+    "pages:detail": ("slug", "/{}/"),
 }
 
 UNKNOWN_PARAMETER = "utm_x"

@@ -26,6 +26,7 @@ from articles import preview
 from articles.models import Article, KeptCard, PageParts, Status
 from comments.models import Comment, CommentStatus
 from pagecache.schedule import next_scheduled_change
+from pages.menus import forget_menus
 from tests.factories import (
     FIXED_PUBLISH_AT,
     ArticleFactory,
@@ -34,8 +35,10 @@ from tests.factories import (
     ExpertFactory,
     ExpertQuoteFactory,
     ImageFactory,
+    PageFactory,
     RelatedLinkFactory,
     TopicFactory,
+    menu_link,
     superuser,
 )
 from tests.routes import public_route_names
@@ -58,7 +61,12 @@ FEED_QUERY_BUDGET = 4
 # articles are live and their placed library images
 # (articles.models.ArticleQuerySet.with_body_references), three queries.
 FULL_CONTENT_FEED_QUERY_BUDGET = FEED_QUERY_BUDGET + 3
-SITEMAP_QUERY_BUDGET = 4  # a section; the index too (one aggregate query per section)
+SITEMAP_QUERY_BUDGET = 4  # a section
+# The index: one aggregate query per section (articles, topics, authors, experts, site pages).
+SITEMAP_INDEX_QUERY_BUDGET = 5
+# A site page (pages app): the page, and which articles its body links to are live. Not in the
+# issue's table; budgeted at what it makes now so that any growth shows.
+SITE_PAGE_QUERY_BUDGET = 3
 SEARCH_QUERY_BUDGET = 4
 # The admin's article list, including the session and user its login costs. Its time at
 # 100,000 articles is measured in docs/performance.md.
@@ -106,6 +114,10 @@ class Site:
         self.draft_preview_url = preview.share_preview(
             article=self.draft, by=superuser()
         ).get_absolute_url()
+        # A site page linking to an article, in the menus every page shows with an article.
+        self.about = PageFactory(slug="about", body="## Us\n\nSee [the draft](article:draft).")
+        menu_link("header", page=self.about)
+        menu_link("footer", topic=self.main)
 
     def grow_to(self, count: int) -> None:
         while len(self.articles) < count:
@@ -190,7 +202,12 @@ PAGES = [
     Page("author Atom feed", "authors:feed_atom", feed("authors:feed_atom", slug="writer"),
          FEED_QUERY_BUDGET),
     Page("sitemap index", "website:sitemap", lambda s: reverse("website:sitemap"),
+         SITEMAP_INDEX_QUERY_BUDGET),
+    Page("sitemap pages", "website:sitemap_section",
+         lambda s: reverse("website:sitemap_section", kwargs={"section": "pages"}),
          SITEMAP_QUERY_BUDGET),
+    Page("site page", "pages:detail", lambda s: s.about.get_absolute_url(),
+         SITE_PAGE_QUERY_BUDGET),
     Page("sitemap articles", "website:sitemap_section",
          lambda s: reverse("website:sitemap_section", kwargs={"section": "articles"}),
          SITEMAP_QUERY_BUDGET),
@@ -303,7 +320,9 @@ def test_every_public_route_has_a_budget():
 def forget_kept_renderings() -> None:
     """Article pages and cards are rendered once and kept (articles/page_parts.py). The next
     scheduled change, which kept parts end at, is read once for every page after a change to
-    what is scheduled, not by each page: it is read here, as the first page would."""
+    what is scheduled, not by each page: it is read here, as the first page would. The menus are
+    kept too (pages/menus.py), but a change to an article does not touch them: their one query
+    is measured by test_the_menus_cost_one_query_when_read_afresh_and_none_once_kept."""
     PageParts.objects.all().delete()
     KeptCard.objects.all().delete()
     next_scheduled_change(timezone.now())
@@ -385,3 +404,20 @@ def test_the_api_lists_really_grew_between_the_two_measurements(client):
 
     assert articles["count"] == found["count"] == LARGE
     assert tags["count"] == LARGE + 1  # "corpus" and one "only-N" each
+
+
+def test_the_menus_cost_one_query_when_read_afresh_and_none_once_kept(client):
+    """Every page shows the header and footer menus (pages/menus.py). After a change to a menu
+    or what it links to they are read again, in one query whatever the site holds; the pages
+    after that read them from the cache."""
+    site = Site()
+    site.grow_to(SMALL)
+    url = reverse("topics:list")
+    queries_of(client, url)
+    kept = len(queries_of(client, url))
+
+    forget_menus()
+    afresh = queries_of(client, url)
+
+    assert len(afresh) == kept + 1
+    assert "pages_menuitem" in " ".join(afresh)

@@ -16,7 +16,14 @@ from articles.listings import AuthorDetailView, ExpertDetailView, TagDetailView,
 from articles.views import ArticleDetailView, SearchView, SharedPreviewView
 from authors.views import AuthorListView, ExpertListView
 from comments import views as comment_views
-from tests.factories import ArticleFactory, AuthorFactory, ExpertFactory, TopicFactory
+from pages.views import PageView
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ExpertFactory,
+    PageFactory,
+    TopicFactory,
+)
 from tests.routes import public_route_names
 from topics.views import TopicListView
 from website import feeds as site_feeds
@@ -69,6 +76,7 @@ ROUTES = [
     ("api:tag-detail", {"slug": "sanctions"}, "/api/v1/tags/sanctions/", api_views.TagDetail),
     ("api:schema", {}, "/api/v1/schema/", SpectacularAPIView),
     ("api:docs", {}, "/api/v1/docs/", api_docs.SwaggerUI),
+    ("pages:detail", {"slug": "about"}, "/about/", PageView),
 ]  # fmt: skip
 
 
@@ -116,6 +124,7 @@ def test_unicode_tag_slug_round_trips(slug):
         (TopicFactory, "topics:detail"),
         (AuthorFactory, "authors:detail"),
         (ExpertFactory, "authors:expert_detail"),
+        (PageFactory, "pages:detail"),
     ],
 )
 def test_get_absolute_url_resolves_to_the_objects_page(factory, name):
@@ -129,3 +138,21 @@ def test_get_absolute_url_resolves_to_the_objects_page(factory, name):
 
 def test_admin_is_not_a_public_route():
     assert not any(name.startswith("admin:") for name in public_route_names())
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/articles/x/", "/topics/", "/topics/x/", "/search/", "/api/v1/articles/", "/robots.txt", "/"],
+)
+def test_the_site_pages_catch_all_comes_after_every_other_address(path):
+    assert resolve(path).view_name != "pages:detail"
+
+
+@pytest.mark.parametrize("slug", ["about", "о-нас", "imprint_2"])
+def test_a_site_page_slug_round_trips(slug):
+    url = reverse("pages:detail", kwargs={"slug": slug})
+
+    assert url.isascii()
+    match = resolve(unquote(url))
+    assert match.view_name == "pages:detail"
+    assert match.kwargs == {"slug": slug}

@@ -26,6 +26,8 @@ from comments.selectors import thread_tag
 from core.models import SiteSettings
 from images.models import Image
 from pagecache import SITE_TAG, collection, collection_of, every, object_tag, schedule, tag_for
+from pages.menus import MENUS_TAG, forget_menus
+from pages.models import Menu, MenuItem, Page
 from topics.models import Topic
 
 #: Fields whose change moves an article into, out of or within a list.
@@ -122,6 +124,29 @@ def site_settings_changed(sender, raw=False, **kwargs) -> None:
         refresh(tags={SITE_TAG})
 
 
+# --- site pages and menus --------------------------------------------------------------
+
+
+def page_changed(sender, instance: Page, raw=False, **kwargs) -> None:
+    """A site page: its own page, the menus when they link to it (every page showing them
+    depends on its tag), and the sitemap."""
+    if not raw:
+        refresh(tags={tag_for(instance), every(Page), collection("pages")})
+
+
+def menu_changed(sender, raw=False, **kwargs) -> None:
+    """A menu or one of its links: every page shows both menus (pages/menus.py)."""
+    if not raw:
+        # At once too, so the editor's next page in this process shows the change even before
+        # the versions move on commit (kept links rebuilt meanwhile go stale then anyway).
+        forget_menus()
+        refresh(tags={MENUS_TAG})
+
+
+# Redirects move no tag: they answer only 404s, and neither a 404 nor a redirect is ever
+# stored by the page cache (pages/middleware.py), so a changed one is answered at once.
+
+
 # --- comments --------------------------------------------------------------------------
 
 
@@ -163,6 +188,11 @@ def connect() -> None:
     post_save.connect(author_link_changed, sender=AuthorLink, dispatch_uid=f"{uid}.l0")
     post_delete.connect(author_link_changed, sender=AuthorLink, dispatch_uid=f"{uid}.l1")
     post_save.connect(site_settings_changed, sender=SiteSettings, dispatch_uid=f"{uid}.site")
+    for n, model in enumerate((Menu, MenuItem)):
+        post_save.connect(menu_changed, sender=model, dispatch_uid=f"{uid}.m{n}")
+        post_delete.connect(menu_changed, sender=model, dispatch_uid=f"{uid}.md{n}")
+    post_save.connect(page_changed, sender=Page, dispatch_uid=f"{uid}.pg0")
+    post_delete.connect(page_changed, sender=Page, dispatch_uid=f"{uid}.pg1")
     pre_save.connect(comment_before_save, sender=Comment, dispatch_uid=f"{uid}.c0")
     post_save.connect(comment_saved, sender=Comment, dispatch_uid=f"{uid}.c1")
     post_delete.connect(comment_deleted, sender=Comment, dispatch_uid=f"{uid}.c2")

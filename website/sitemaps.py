@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from authors.models import Author, Expert
+from pages.models import Page
 from topics.models import Topic
 
 #: URLs per sitemap page. The protocol allows 50,000; a page that size is about 6 MB of XML, and
@@ -99,9 +100,15 @@ class ExpertSitemap(SectionSitemap):
         return Expert.objects.only("slug", "modified_at").order_by("pk")
 
 
+class PageSitemap(SectionSitemap):
+    def items(self):
+        return Page.objects.live().filter(noindex=False).only("slug", "modified_at").order_by("pk")
+
+
 SITEMAPS = {
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "authors": AuthorSitemap,
     "experts": ExpertSitemap,
+    "pages": PageSitemap,
 }

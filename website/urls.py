@@ -4,6 +4,7 @@ from django.urls import path
 import pagecache
 from articles.models import Article
 from authors.models import Author, Expert
+from pages.models import Page
 from topics.models import Topic
 
 from . import feeds, views
@@ -11,8 +12,8 @@ from .sitemaps import SITEMAPS
 
 # A sitemap lists every live page with its last change: any edit of those may change it.
 sitemap_cached = pagecache.cached_as(
-    [pagecache.every(model) for model in (Article, Topic, Author, Expert)],
-    [pagecache.collection(name) for name in ("articles", "topics", "authors", "experts")],
+    [pagecache.every(model) for model in (Article, Topic, Author, Expert, Page)],
+    [pagecache.collection(name) for name in ("articles", "topics", "authors", "experts", "pages")],
 )
 
 app_name = "website"

@@ -25,6 +25,8 @@ from tests.factories import (
     ExpertFactory,
     ExpertQuoteFactory,
     ImageFactory,
+    PageFactory,
+    RedirectFactory,
     RelatedLinkFactory,
     ReportFactory,
     TopicFactory,
@@ -96,6 +98,8 @@ def newsroom(media_in_tmp):
     ImportedItem.objects.create(
         site="https://old.example.org", kind="post", wp_id=42, article=pillar
     )
+    about = PageFactory(slug="about", title="About")
+    RedirectFactory(old_path="/old-about/", page=about, url="")
     return {"main": main, "sub": sub, "pillar": pillar, "other": other, "expert": expert}
 
 
@@ -123,6 +127,7 @@ def test_admin_index_puts_settings_and_security_after_the_editorial_sections(
         "Authors and experts",
         "Comments and moderation",
         "Media library",
+        "Site pages, menus and redirects",
         "Topics",
         "WordPress import",
     ]

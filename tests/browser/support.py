@@ -85,6 +85,7 @@ PUBLIC_PAGES = {
     "search": lambda: reverse("articles:search") + "?q=sanctions",
     "comment form": lambda: reverse("comments:write", kwargs={"slug": content.PILLAR}),
     "report form": lambda: reverse("comments:report_article", kwargs={"slug": content.PILLAR}),
+    "site page": lambda: reverse("pages:detail", kwargs={"slug": "about"}),
     "404": lambda: "/no-such-page/",
 }
 

@@ -8,7 +8,8 @@ slug follows the title on a new article until the editor writes their own; (f) a
 administrator invites a writer, who sets a password from the e-mail (received by a real SMTP
 server on the loopback) and logs in; (g) an editor uploads an image to the media library,
 places it in an article's body from the editor's toolbar and makes it the featured image, and
-readers see it.
+readers see it;
+(h) an editor writes a site page, adds it to the footer menu and redirects an old address to it.
 
 The live server runs on the real clock, so the articles made here are dated from now: a fixed
 date would put them outside comment windows and schedules.
@@ -620,3 +621,67 @@ def test_editor_uploads_an_image_and_places_it_in_a_body_from_the_toolbar(
     usage = editor.locator(".field-usage_list")
     expect(usage).to_contain_text(f"{article.title} (in the body)")
     expect(usage).to_contain_text(f"{article.title} (featured image)")
+
+
+# --- (h) an editor's site page, in the footer, with a redirect to it ---------------------------
+
+
+def choose_when_found(page: Page, field_id: str, option: str) -> None:
+    """choose(), waiting for select2's search to finish first: an option clicked while an
+    older search is still "Searching…" can be replaced under the click on a busy machine."""
+    page.locator(f"[aria-labelledby='select2-{field_id}-container']").click()
+    page.locator(f"input[aria-controls='select2-{field_id}-results']").fill(option)
+    results = page.locator(f"#select2-{field_id}-results")
+    expect(results.get_by_role("option", name="Searching…")).to_have_count(0)
+    results.get_by_role("option", name=option).click()
+    expect(page.locator(f"#select2-{field_id}-container")).to_contain_text(option)
+
+
+def test_editor_creates_a_page_adds_it_to_the_footer_and_redirects_an_old_address_to_it(
+    editor_user, live_server, new_context, console
+):
+    # The old address is a 404 before the redirect exists, which the browser logs.
+    console.allow(r"/impressum/.*status of 404")
+    editor = new_context().new_page()
+    log_in(editor, "editor")
+
+    # A new site page, written in the article editor's Markdown and published.
+    editor.goto(reverse("admin:pages_page_add"))
+    editor.get_by_label("Title:", exact=True).fill("Imprint")
+    editor.get_by_label("Title:", exact=True).press("Tab")  # the slug follows the title
+    expect(editor.get_by_label("Slug:", exact=True)).to_have_value("imprint")
+    editor.locator("#id_body").fill("## Publisher\n\nDossier Media, 1 Example Street.")
+    editor.get_by_label("Status:").select_option(label="Published")
+    editor.get_by_role("button", name="Save", exact=True).first.click()
+    expect(admin_message(editor)).to_contain_text("was added successfully")
+
+    # Into the footer menu, through the link rows under the menu.
+    editor.goto(reverse("admin:pages_menu_changelist"))
+    editor.get_by_role("link", name="Footer menu").click()
+    row = editor.locator("tr.form-row:not(.empty-form)").last
+    row_id = row.get_attribute("id")  # items-4: the footer starts with four links
+    row.locator("input[name$='-sort_order']").fill("90")
+    row.locator(f"#id_{row_id}-page").select_option(label="Imprint")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(admin_message(editor)).to_contain_text("was changed successfully")
+
+    # A redirect from the old German address; an unsafe one first, refused with a reason.
+    editor.goto(reverse("admin:pages_redirect_add"))
+    editor.get_by_label("Old address:").fill("/impressum/")
+    editor.get_by_label("Or to the URL:").fill("javascript:alert(1)")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".errorlist")).to_contain_text("other kinds of address are refused")
+    editor.get_by_label("Or to the URL:").fill("")
+    choose_when_found(editor, "id_page", "Imprint")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(admin_message(editor)).to_contain_text("was added successfully")
+
+    # A reader finds the page from the footer of any page, and the old address leads there.
+    reader = new_context().new_page()
+    reader.goto(reverse("topics:list"))
+    reader.locator("footer").get_by_role("link", name="Imprint").click()
+    expect(reader).to_have_url(re.compile(r"/imprint/$"))
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Imprint")
+    expect(reader.get_by_role("heading", name="Publisher")).to_be_visible()
+    reader.goto("/impressum/")
+    expect(reader).to_have_url(re.compile(r"/imprint/$"))

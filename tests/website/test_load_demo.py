@@ -13,6 +13,7 @@ from articles.rendering import callout_kinds
 from authors.models import Author, AuthorLink, Expert
 from comments.models import Comment
 from core.models import SlugHistory
+from pages.models import Menu, MenuItem, Page, PageStatus
 from tests.factories import ArticleFactory, AuthorFactory
 from topics.models import Topic
 from website.demo import content
@@ -57,7 +58,7 @@ def snapshot() -> dict:
     models = [
         Article, Author, AuthorLink, Expert, Topic, Byline, ExpertQuote, RelatedLink, Tag,
         TaggedArticle, SlugHistory, Article.linked_articles.through, Article.topics.through,
-        Comment,
+        Comment, Page, MenuItem,
     ]  # fmt: skip
     return {
         "counts": {model._meta.label: model.objects.count() for model in models},
@@ -72,6 +73,12 @@ def snapshot() -> dict:
             Comment.objects.values_list("article__slug", "name", "body", "status", "from_editors")
         ),
         "experts": list(Expert.objects.order_by("slug").values()),
+        "pages": list(Page.objects.order_by("slug").values("pk", "slug", "title", "body_html")),
+        "menus": list(
+            MenuItem.objects.values_list(
+                "menu__location", "sort_order", "label", "page__slug", "topic__slug", "section"
+            )
+        ),
         "author_links": sorted(AuthorLink.objects.values_list("author__slug", "label", "url")),
         "bylines": sorted(
             Byline.objects.values_list("article__slug", "author__slug", "sort_order")
@@ -97,7 +104,9 @@ def snapshot() -> dict:
 
 @pytest.mark.django_db
 def test_prints_a_summary(demo_now):
-    assert load().strip() == "Demo content: 5 articles, 2 authors, 3 experts, 3 topics, 4 comments."
+    assert load().strip() == (
+        "Demo content: 5 articles, 2 authors, 3 experts, 3 topics, 4 comments, 3 site pages."
+    )
 
 
 @pytest.mark.django_db
@@ -182,3 +191,24 @@ def test_topics_authors_and_experts(demo):
         assert expert.credentials and expert.bio
         assert expert.url.startswith("https://example.org/")
         assert expert.quotes.exists()
+
+
+@pytest.mark.django_db
+def test_site_pages_are_published_and_clean_and_both_menus_link_them(demo, client):
+    slugs = {data["slug"] for data in content.PAGES}
+    for page in Page.objects.filter(slug__in=slugs):
+        assert page.status == PageStatus.PUBLISHED
+        assert page.body_warnings == [], page.slug
+        assert page.meta_description, page.slug
+        assert client.get(page.get_absolute_url()).status_code == 200
+    assert Page.objects.filter(slug__in=slugs).count() == 3
+    about = Page.objects.get(slug="about")
+    assert about.body_article_ids == [Article.objects.get(slug=content.PILLAR).pk]
+
+    html = client.get("/").content.decode()
+    header = Menu.objects.get(location="header")
+    footer = Menu.objects.get(location="footer")
+    assert [item.label for item in header.items.all()][-1] == "About"
+    assert [item.label for item in footer.items.all()] == ["Home", "About", "Contact", "Privacy"]
+    for url in ("/about/", "/contact/", "/privacy/", "/topics/russia-iran-relations/"):
+        assert f'href="{url}"' in html, url

@@ -26,9 +26,11 @@ from tests.factories import (
     CommentFactory,
     ExpertFactory,
     ExpertQuoteFactory,
+    PageFactory,
     RelatedLinkFactory,
     TopicFactory,
     UserFactory,
+    menu_link,
 )
 from tests.routes import public_route_names
 from topics.models import Topic
@@ -116,6 +118,10 @@ def site() -> Site:
     subtopic.pillar_article = hidden[1]
     subtopic.save()
     CommentFactory(article=live, body="A reader's approved comment.")
+    # A site page links to them, and the header menu (on every page) lists them.
+    PageFactory(slug="about", body=f"## About\n\nSee {inline_links}.")
+    for article in hidden:
+        menu_link("header", article=article)
     return Site(live, hidden, topic, subtopic, author, expert)
 
 
@@ -132,6 +138,7 @@ def public_urls(site: Site) -> list[str]:
         site.expert.get_absolute_url(),
         *(reverse("articles:tag", kwargs={"slug": tag.slug}) for tag in site.live.tags.all()),
         site.live.get_absolute_url(),
+        reverse("pages:detail", kwargs={"slug": "about"}),
         reverse("website:robots"),
         # Searches that match every hidden article's title, standfirst and slug.
         reverse("articles:search") + "?q=LEAK",

@@ -21,8 +21,10 @@ from tests.factories import (
     AuthorFactory,
     ExpertFactory,
     ExpertQuoteFactory,
+    PageFactory,
     RelatedLinkFactory,
     TopicFactory,
+    menu_link,
     superuser,
 )
 from tests.html import parse
@@ -76,6 +78,10 @@ def build_site(**timing) -> Site:
         )
         ExpertQuoteFactory(article=live, expert=expert, key="q", text="Words in the live one.")
         RelatedLinkFactory(from_article=live, to_article=timed, lead_in="Read next")
+        # A site page links to it, and the header menu on every page lists it (kept menus end
+        # at the next scheduled change, as stored pages do).
+        PageFactory(slug="about", body="See [the timed piece](article:timed-article).")
+        menu_link("header", article=timed)
     return Site(live, [timed], topic, subtopic, author, expert)
 
 

@@ -26,13 +26,14 @@ from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     ExpertFactory,
+    PageFactory,
     TopicFactory,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 BASE = "http://testserver"
-SECTIONS = ["articles", "topics", "authors", "experts"]
+SECTIONS = ["articles", "topics", "authors", "experts", "pages"]
 
 # --- the validator ---------------------------------------------------------------------------
 
@@ -541,6 +542,7 @@ def test_index_says_when_anything_last_changed(client):
     made_at(datetime(2026, 3, 1, 8, 0, tzinfo=UTC), TopicFactory)
     made_at(datetime(2026, 3, 1, 8, 0, tzinfo=UTC), AuthorFactory)
     made_at(datetime(2026, 2, 1, 8, 0, tzinfo=UTC), ExpertFactory)
+    made_at(datetime(2026, 2, 1, 8, 0, tzinfo=UTC), PageFactory)
 
     response = client.get("/sitemap.xml")
 

@@ -419,3 +419,50 @@ COMMENTS = [
         "replies": [],
     },
 ]
+
+
+# --- site pages and menus ---------------------------------------------------------------------
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+
+def page_body(slug: str) -> str:
+    return (PAGES_DIR / f"{slug}.md").read_text(encoding="utf-8")
+
+
+# Site pages, matched by slug like everything else; bodies in pages/<slug>.md.
+PAGES = [
+    {
+        "slug": "about",
+        "title": "About Dossier",
+        "meta_description": "Who writes Dossier, how we work, and how we stay independent.",
+    },
+    {
+        "slug": "contact",
+        "title": "Contact",
+        "meta_description": "How to reach Dossier's editors with corrections, tips and questions.",
+    },
+    {
+        "slug": "privacy",
+        "title": "Privacy",
+        "meta_description": "What Dossier keeps about readers and commenters, and why.",
+    },
+]
+
+# The menus as the demo sets them: each link is ("page" | "topic" | "section", what, label).
+# The loader replaces the links of both menus on every run.
+MENUS = {
+    "header": [
+        ("topic", MAIN_TOPIC, "Russia–Iran"),
+        ("section", "topics:list", "Topics"),
+        ("section", "authors:list", "Authors"),
+        ("section", "authors:expert_list", "Experts"),
+        ("page", "about", "About"),
+    ],
+    "footer": [
+        ("section", "website:home", "Home"),
+        ("page", "about", "About"),
+        ("page", "contact", "Contact"),
+        ("page", "privacy", "Privacy"),
+    ],
+}

@@ -15,6 +15,7 @@ from django.db import transaction
 from articles.models import Article, Byline, ExpertQuote, RelatedLink, Status
 from authors.models import Author, AuthorLink, Expert
 from comments.models import Comment, CommentStatus
+from pages.models import Menu, MenuItem, Page, PageStatus
 from topics.models import Topic
 from website.demo import content
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo content: {counts['articles']} articles, {counts['authors']} authors, "
                 f"{counts['experts']} experts, {counts['topics']} topics, "
-                f"{counts['comments']} comments."
+                f"{counts['comments']} comments, {counts['pages']} site pages."
             )
         )
 
@@ -92,6 +93,7 @@ def load_demo() -> dict[str, int]:
     main_topic = topics[content.MAIN_TOPIC]
     main_topic.pillar_article = articles[content.PILLAR]
     main_topic.save()
+    pages = _load_pages(topics)
 
     comments = 0
     for data in content.COMMENTS:
@@ -107,7 +109,29 @@ def load_demo() -> dict[str, int]:
         "experts": len(experts),
         "topics": len(topics),
         "comments": comments,
+        "pages": len(pages),
     }
+
+
+def _load_pages(topics: dict[str, Topic]) -> dict[str, Page]:
+    """The demo's site pages (About, Contact, Privacy), and both menus' links, replaced."""
+    pages = {}
+    for data in content.PAGES:
+        page = Page.objects.filter(slug=data["slug"]).first() or Page(slug=data["slug"])
+        page.title = data["title"]
+        page.body = content.page_body(data["slug"])
+        page.meta_description = data["meta_description"]
+        page.status = PageStatus.PUBLISHED
+        page.save()
+        pages[data["slug"]] = page
+    for location, links in content.MENUS.items():
+        menu, _ = Menu.objects.get_or_create(location=location)
+        menu.items.all().delete()
+        for position, (kind, name, label) in enumerate(links):
+            objects = {"page": pages, "topic": topics}
+            target = {"section": name} if kind == "section" else {kind: objects[kind][name]}
+            MenuItem.objects.create(menu=menu, sort_order=position, label=label, **target)
+    return pages
 
 
 def _load_comment(article: Article, data: dict, parent: Comment | None = None) -> Comment:

@@ -1,0 +1,123 @@
+"""The header and footer menus as every page shows them, read once and kept.
+
+Every page shows both menus, so every page depends on them: on MENUS_TAG, which moves on with
+any change to a menu or a menu link (website/cache_rules.py), and on the tag of each page,
+article and topic a link points to (its title and address are in the link). Those tags are
+declared by the template tag that renders a menu, so each stored page records them with the
+rest of what it shows.
+
+Reading the links is one query; it is done once and the result kept in the shared cache with
+the versions of those same tags (pagecache.snapshots), so a page reads two cache keys instead
+of querying. Kept links are stale when any of the tags moves on, and at the next scheduled
+change of an article (a linked article may go live or expire by the clock), as kept page parts
+are. Without a reachable cache the links are read from the database and not kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+import pagecache
+from articles.models import live_q
+from pagecache import snapshots
+from pagecache.backend import CACHE_UNREACHABLE
+from pagecache.conf import config
+from pagecache.schedule import next_scheduled_change
+
+from .models import Menu, MenuItem, PageStatus
+
+MENUS_KEY = "pages:menus"
+#: Every page shows the menus: this tag moves on whenever a menu or a menu link changes.
+MENUS_TAG = pagecache.every(Menu)
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str
+    url: str
+
+
+@dataclass
+class KeptMenus:
+    links: dict[str, list[MenuLink]]
+    shows: set[str]
+    pinned: dict[str, int] = field(default_factory=dict)
+    expires_at: float = 0.0
+
+
+def read_menus() -> KeptMenus:
+    """The menus' links from the database (one query), and the tags of what they show."""
+    now = timezone.now()
+    items = (
+        MenuItem.objects.filter(
+            Q(page__isnull=True) | Q(page__status=PageStatus.PUBLISHED),
+            Q(article__isnull=True) | live_q(now, prefix="article__"),
+        )
+        .select_related("menu", "page", "article", "topic")
+        .only(
+            "menu__location",
+            "sort_order",
+            "label",
+            "section",
+            "url",
+            "page__title",
+            "page__slug",
+            "article__title",
+            "article__slug",
+            "topic__name",
+            "topic__slug",
+        )
+        .order_by("menu__location", "sort_order", "pk")
+    )
+    links: dict[str, list[MenuLink]] = {}
+    shows = {MENUS_TAG}
+    for item in items:
+        links.setdefault(item.menu.location, []).append(MenuLink(str(item), item.get_url()))
+        shows |= pagecache.tags_of([item.page, item.article, item.topic])
+    return KeptMenus(links=links, shows=shows)
+
+
+def kept_menus() -> KeptMenus:
+    """The menus, from the shared cache while current, else read afresh and kept."""
+    now = time.time()
+    try:
+        kept = cache.get(MENUS_KEY)
+        if kept is not None and now < kept.expires_at and snapshots.is_current(kept.pinned):
+            return kept
+        started = snapshots.started()
+    except CACHE_UNREACHABLE:
+        return read_menus()
+    menus = read_menus()
+    with contextlib.suppress(CACHE_UNREACHABLE):
+        pinned = snapshots.pin(menus.shows, started=started)
+        lifetime = config("SECONDS")
+        upcoming = next_scheduled_change(timezone.now())
+        if upcoming is not None:
+            lifetime = min(lifetime, int(upcoming.timestamp() - now))
+        if pinned is not None and lifetime > 0:
+            menus.pinned, menus.expires_at = pinned, now + lifetime
+            cache.set(MENUS_KEY, menus, timeout=lifetime)
+    return menus
+
+
+def menus_for(request: HttpRequest) -> KeptMenus:
+    """The menus for this request, read once however many menus the page shows; the page
+    then depends on what they show."""
+    menus = getattr(request, "_site_menus", None)
+    if menus is None:
+        menus = request._site_menus = kept_menus()
+    pagecache.depends_on(request, menus.shows)
+    return menus
+
+
+def forget_menus() -> None:
+    """Drop the kept links (their versions would make them stale anyway; this saves a read)."""
+    with contextlib.suppress(CACHE_UNREACHABLE):
+        cache.delete(MENUS_KEY)

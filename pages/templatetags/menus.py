@@ -1,0 +1,18 @@
+"""{% menu "header" %}: one of the site's menus, as editors arranged it in the admin."""
+
+from __future__ import annotations
+
+from django import template
+
+from pages.menus import menus_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/menu.html", takes_context=True)
+def menu(context, location: str, label: str = "") -> dict:
+    """The links of the menu at `location` ("header" or "footer"). The page depends on what
+    they show (pages/menus.py), so editing a menu refreshes every cached page."""
+    request = context.get("request")
+    links = menus_for(request).links.get(location, []) if request is not None else []
+    return {"links": links, "location": location, "request": request}
