@@ -6,11 +6,11 @@ article and topic a link points to (its title and address are in the link). Thos
 declared by the template tag that renders a menu, so each stored page records them with the
 rest of what it shows.
 
-Reading the links is one query; it is done once and the result kept in the shared cache with
-the versions of those same tags (pagecache.snapshots), so a page reads two cache keys instead
-of querying. Kept links are stale when any of the tags moves on, and at the next scheduled
-change of an article (a linked article may go live or expire by the clock), as kept page parts
-are. Without a reachable cache the links are read from the database and not kept.
+Reading the links is one query; it is done once and the result kept in the shared cache, and
+in each process, with the versions of those same tags (pagecache.snapshots), so a page reads
+those versions instead of querying. Kept links are stale when any of the tags moves on, and at
+the next scheduled change of an article (a linked article may go live or expire by the clock),
+as kept page parts are. Without a reachable cache the links are read from the database and not kept.
 """
 
 from __future__ import annotations
@@ -84,12 +84,26 @@ def read_menus() -> KeptMenus:
     return KeptMenus(links=links, shows=shows)
 
 
+#: This process's copy of the kept menus: checked against the versions like the shared copy,
+#: it saves every page reading and unpickling the shared one (one cache read fewer a page).
+_process_copy: KeptMenus | None = None
+
+
+def _current(kept: KeptMenus | None, now: float) -> bool:
+    return kept is not None and now < kept.expires_at and snapshots.is_current(kept.pinned)
+
+
 def kept_menus() -> KeptMenus:
-    """The menus, from the shared cache while current, else read afresh and kept."""
+    """The menus, from this process or the shared cache while current, else read afresh and
+    kept in both."""
+    global _process_copy
     now = time.time()
     try:
+        if _current(_process_copy, now):
+            return _process_copy
         kept = cache.get(MENUS_KEY)
-        if kept is not None and now < kept.expires_at and snapshots.is_current(kept.pinned):
+        if _current(kept, now):
+            _process_copy = kept
             return kept
         started = snapshots.started()
     except CACHE_UNREACHABLE:
@@ -104,6 +118,7 @@ def kept_menus() -> KeptMenus:
         if pinned is not None and lifetime > 0:
             menus.pinned, menus.expires_at = pinned, now + lifetime
             cache.set(MENUS_KEY, menus, timeout=lifetime)
+            _process_copy = menus
     return menus
 
 
@@ -119,5 +134,7 @@ def menus_for(request: HttpRequest) -> KeptMenus:
 
 def forget_menus() -> None:
     """Drop the kept links (their versions would make them stale anyway; this saves a read)."""
+    global _process_copy
+    _process_copy = None
     with contextlib.suppress(CACHE_UNREACHABLE):
         cache.delete(MENUS_KEY)

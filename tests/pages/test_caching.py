@@ -116,3 +116,29 @@ def test_editing_a_library_image_refreshes_the_page_placing_it(urls, commit):
 
     assert refreshed(urls, describe) == {"contact"}
     assert 'alt="New words"' in get("/contact/").content.decode()
+
+
+def test_each_process_keeps_the_menus_and_sees_a_change_made_elsewhere(monkeypatch):
+    from pagecache import store
+    from pages import menus
+
+    Menu.objects.get(location="footer").items.create(label="Masthead", url="https://example.org/")
+    menus.forget_menus()
+    assert "Masthead" in [link.label for link in menus.kept_menus().links["footer"]]
+
+    read = []
+    monkeypatch.setattr(menus, "read_menus", lambda: read.append(1) or menus.KeptMenus({}, set()))
+    shared_reads = []
+    real_get = menus.cache.get
+    monkeypatch.setattr(
+        menus.cache,
+        "get",
+        lambda key, *a, **kw: shared_reads.append(key) or real_get(key, *a, **kw),
+    )
+
+    menus.kept_menus()
+    assert read == [] and menus.MENUS_KEY not in shared_reads  # this process's copy
+
+    store.bump({MENUS_TAG})  # as another host's edit does: no forget_menus() here
+    menus.kept_menus()
+    assert read == [1]  # stale in this process and in the shared cache: read afresh
