@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import template
 
+from core import paths
 from core.paths import fixed_path
 
 register = template.Library()
@@ -18,3 +19,9 @@ register = template.Library()
 @register.simple_tag
 def path(viewname: str) -> str:
     return fixed_path(viewname)
+
+
+@register.simple_tag
+def slug_path(viewname: str, slug: str) -> str:
+    """{% slug_path "articles:detail" article.slug %}: as {% url … slug=… %}, kept."""
+    return paths.slug_path(viewname, slug)

@@ -91,3 +91,14 @@ def test_the_path_tag_writes_what_the_url_tag_writes():
         with_path = django_engine.from_string(f'{{% load paths %}}{{% path "{name}" %}}')
         with_url = django_engine.from_string(f'{{% url "{name}" %}}')
         assert with_path.render({}) == with_url.render({}) == reverse(name)
+
+
+def test_the_slug_path_tag_writes_what_the_url_tag_writes():
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        '{% load paths %}{% slug_path "comments:post" slug %}|{% url "comments:post" slug=slug %}'
+    )
+    for slug in SLUGS:
+        with_path, with_url = template.render({"slug": slug}).split("|")
+        assert with_path == with_url
