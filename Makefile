@@ -11,7 +11,7 @@ AXE_CORE_VERSION := 4.14.1
 AXE_STAMP := var/node/.axe-core-$(AXE_CORE_VERSION)
 NPM := $(shell command -v npm)
 
-.PHONY: run test install lint format migrate demo clean axe
+.PHONY: run test install lint format migrate demo clean axe fonts screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ $(AXE_STAMP):
 	mkdir -p var/node
 	npm install --prefix var/node --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_CORE_VERSION)
 	touch $@
+
+# Rebuilds the committed web fonts in static/fonts/ from their OFL sources (bench/build_fonts.py).
+# A development step only: nothing else depends on it.
+fonts: install
+	$(PY) -m pip install --quiet -e '.[fonts]'
+	$(PY) -m bench.build_fonts
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -26,6 +26,7 @@ from comments.selectors import thread_tag
 from core.models import SiteSettings
 from pagecache import SITE_TAG, collection, collection_of, every, object_tag, schedule, tag_for
 from topics.models import Topic
+from topics.selectors import forget_main_topic_links
 
 #: Fields whose change moves an article into, out of or within a list.
 LIST_FIELDS = ("status", "publish_at", "expire_at", "deleted_at", "featured", "primary_topic_id")
@@ -101,6 +102,8 @@ def shown_object_changed(sender, instance, raw=False, **kwargs) -> None:
         return
     lists = {Author: "authors", Expert: "experts", Topic: "topics", Tag: "tags"}
     refresh(tags={tag_for(instance), every(sender), collection(lists[sender])})
+    if sender is Topic:
+        forget_main_topic_links()  # the footer's list, on every page
 
 
 def author_link_changed(sender, instance: AuthorLink, raw=False, **kwargs) -> None:
