@@ -516,3 +516,9 @@ def test_reading_minutes_follow_the_setting(settings):
     settings.DOSSIER = {**settings.DOSSIER, "WORDS_PER_MINUTE": 100}
 
     assert reading_minutes(101) == 2
+
+
+def test_search_text_ends_a_heading_before_the_paragraph_that_follows():
+    rendered = render("## Shared ambitions\n\nA primary driver.\n\n### Can it last?\n\nPerhaps.")
+
+    assert rendered.text == "Shared ambitions. A primary driver. Can it last? Perhaps."
