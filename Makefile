@@ -47,6 +47,14 @@ fonts: install
 	$(PY) -m pip install --quiet -e '.[fonts]'
 	$(PY) -m bench.build_fonts
 
+# The pictures in the README and docs/: drawn by the browser tests' screenshots of the demo site
+# (tests/browser/test_screenshots.py) and copied here, so they are never made by hand.
+DOCS_SHOTS := home-1280 home-390 article-1280 article-390 topic-1280
+screenshots: install
+	$(PY) -m pytest tests/browser/test_screenshots.py -p no:xdist -q
+	mkdir -p docs/screenshots
+	for shot in $(DOCS_SHOTS); do cp artifacts/screenshots/$$shot.png docs/screenshots/$$shot.png; done
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
