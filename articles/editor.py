@@ -15,8 +15,11 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from images.models import Image
+
 from . import rendering
 from .models import Article, ExpertQuote, live_q, reference_problems
+from .models.article import existing_images
 
 # The preview renders on every pause in typing, so it refuses bodies far beyond any article
 # (the longest demo article is about 15,000 characters) instead of rendering megabytes.
@@ -59,7 +62,9 @@ def preview_body(*, body: str, article: Article | None = None) -> BodyPreview:
         # The form refuses NUL characters on save; the preview says so rather than guess.
         raise EditorInputError("The body contains a NUL character, which cannot be saved.")
     owner = article if article is not None else Article()
-    rendered = rendering.render_body(body, resolve_article=owner._resolve_reference)
+    rendered = rendering.render_body(
+        body, resolve_article=owner._resolve_reference, resolve_images=existing_images
+    )
     quotes: dict[str, ExpertQuote] = {}
     if article is not None and article.pk is not None:
         quotes = {q.key: q for q in article.quotes.select_related("expert")}
@@ -69,8 +74,9 @@ def preview_body(*, body: str, article: Article | None = None) -> BodyPreview:
         # text only and the body check says nothing; the preview does the same.
         linked = linked.exclude(pk=article.pk)
     live = {a.pk: a.get_absolute_url() for a in linked.live().only("pk", "slug")}
+    images = Image.objects.in_bulk(rendered.image_ids)
     html = rendering.finish_body(
-        rendered.html, live_urls=live, quotes=quotes, missing_quote=_missing_quote
+        rendered.html, live_urls=live, quotes=quotes, images=images, missing_quote=_missing_quote
     )
     warnings = list(rendered.warnings) + reference_problems(
         placed_keys=rendered.quote_keys,
@@ -150,12 +156,16 @@ class BodyEditorWidget(AdminTextareaWidget):
         *,
         preview_url: str,
         search_url: str,
+        image_search_url: str = "",
+        image_add_url: str = "",
         article: Article | None = None,
         attrs: dict | None = None,
     ):
         super().__init__(attrs={"rows": 24, "spellcheck": "true", **(attrs or {})})
         self.preview_url = preview_url
         self.search_url = search_url
+        self.image_search_url = image_search_url
+        self.image_add_url = image_add_url
         self.article = article
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -169,6 +179,8 @@ class BodyEditorWidget(AdminTextareaWidget):
                 "prefix": prefix,
                 "preview_url": self.preview_url,
                 "search_url": self.search_url,
+                "image_search_url": self.image_search_url,
+                "image_add_url": self.image_add_url,
                 "article_id": self.article.pk if saved else "",
                 "callout_kinds": rendering.callout_kinds().items(),
                 "quote_keys": (

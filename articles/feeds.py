@@ -23,6 +23,9 @@ from .rendering import finish_body, referenced_article_ids
 
 FEED_SIZE = 20
 ROOT_RELATIVE_HREF = re.compile(r'href="/(?!/)')
+ROOT_RELATIVE_SRC = re.compile(r'\b(src|srcset)="/(?!/)')
+# Later entries of a srcset: ", /media/… 800w".
+ROOT_RELATIVE_SRCSET_ITEM = re.compile(r"(\d+w, )/(?!/)")
 
 
 class FeedMoved(Exception):
@@ -134,6 +137,7 @@ class ArticleFeed(Feed):
                     ]
                     for item in items
                 ],
+                [list(item.body_images.all()) for item in items],
             )
 
     def item_extra_kwargs(self, item: Article) -> dict:
@@ -147,10 +151,15 @@ class ArticleFeed(Feed):
                 for a in item.live_linked_articles
             },
             quotes={quote.key: quote for quote in item.quotes.all()},
+            images={image.pk: image for image in item.body_images.all()},
         )
-        # Feed readers cannot resolve site-relative links (expert pages, for one).
+        # Feed readers cannot resolve site-relative links (expert pages, for one) or image
+        # addresses (placed library images, when media is served from this site).
         base = self.request.build_absolute_uri("/").rstrip("/")
-        return {"content": ROOT_RELATIVE_HREF.sub(f'href="{base}/', str(body))}
+        content = ROOT_RELATIVE_HREF.sub(f'href="{base}/', str(body))
+        content = ROOT_RELATIVE_SRC.sub(lambda m: f'{m[1]}="{base}/', content)
+        content = ROOT_RELATIVE_SRCSET_ITEM.sub(lambda m: f"{m[1]}{base}/", content)
+        return {"content": content}
 
     def item_title(self, item: Article) -> str:
         return item.title

@@ -29,18 +29,18 @@ class ArticleListPage(SlugObjectMixin, ListView):
         raise NotImplementedError
 
     def get_queryset(self):
-        return self.get_articles().with_cards().select_related("kept_card").newest_first()
+        return page_parts.card_rows(self.get_articles().newest_first())
 
     def get_context_data(self, **kwargs):
         started = page_parts.cards_started()  # before the cards' data is read
         context = super().get_context_data(**kwargs)
-        page_parts.keep_cards(context["articles"], started=started)
-        context["object"] = self.object
+        cards = page_parts.cards(context["articles"], started=started)
+        context.update(articles=cards, object=self.object)
         pagecache.depends_on(
             self.request,
             self.object,
             pagecache.collection("articles", self.object),
-            shown_on_cards(context["articles"]),
+            page_parts.shown_on(cards),
         )
         return context
 
@@ -88,11 +88,10 @@ class TopicDetailView(ArticleListPage):
 
         def newest(upto: int):
             # One more from each half, in case the pillar (left out) is among them.
-            return (
-                live.in_topic_newest(topic, subtopic_ids=subtopic_ids, upto=upto + 1)
-                .exclude(pk=topic.pillar_article_id)
-                .with_cards()
-                .select_related("kept_card")
+            return page_parts.card_rows(
+                live.in_topic_newest(topic, subtopic_ids=subtopic_ids, upto=upto + 1).exclude(
+                    pk=topic.pillar_article_id
+                )
             )
 
         return KnownCountPaginator(NewestRows(newest), per_page, count=count, **kwargs)

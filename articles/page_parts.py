@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -36,6 +37,7 @@ from pagecache.backend import CACHE_UNREACHABLE
 from pagecache.schedule import next_scheduled_change
 
 from .models import Article, KeptCard, PageParts
+from .models.querysets import ArticleQuerySet
 
 #: The longest parts are kept: how long a new article may wait to be suggested from older ones.
 MAX_AGE = timedelta(days=1)
@@ -133,38 +135,66 @@ def card_shows(article: Article) -> set[str]:
     return pagecache.tags_of([article, article.primary_topic, authors])
 
 
-def keep_cards(articles: Iterable[Article], *, started: int | None) -> None:
-    """Give each article its card's HTML as `card_html` (templates/includes/article_list.html):
-    its kept card while current, else the card rendered now, and kept when it may be.
+class Card:
+    """One article's card in a list: its finished HTML (`card_html`, as
+    templates/includes/article_list.html reads it) and the page cache's tags of what it shows."""
 
-    Expects articles from with_cards() with `kept_card` selected. One read of versions from the
-    cache for the whole list; `started` as for render_parts() (None keeps nothing).
+    __slots__ = ("card_html", "pk", "shows")
+
+    def __init__(self, pk: int, card_html: SafeString, shows: Iterable[str]) -> None:
+        self.pk = pk
+        self.card_html = card_html
+        self.shows = shows
+
+
+#: What cards() reads of each listed article: no model instance, no byline, just its kept card.
+CARD_ROW = ("pk", "kept_card__html", "kept_card__shows")
+
+
+def card_rows(articles: ArticleQuerySet) -> QuerySet:
+    """`articles`, in their order, as the rows cards() takes: one query, one short row each."""
+    return articles.values_list(*CARD_ROW)
+
+
+def cards(rows: Iterable[tuple], *, started: int | None) -> list[Card]:
+    """The cards of the articles in `rows` (from card_rows(), sliced as the page needs), in the
+    same order: each kept card while current (one read of versions from the cache for the
+    list), else the card rendered now from the article, and kept when it may be (`started` as
+    for render_parts(); None keeps nothing).
+
+    Articles whose card must be rendered are read in one more query with their bylines (two);
+    an article that stopped being live between the two reads is left out.
     """
-    if not enabled():
-        return
-    articles = list(articles)
-    kept = {
-        article.pk: card
-        for article in articles
-        if (card := getattr(article, "kept_card", None)) is not None
-    }
-    try:
-        now_versions = snapshots.current(set().union(*(card.shows for card in kept.values())))
-    except CACHE_UNREACHABLE:
-        return  # cards rendered by the template, nothing kept
+    rows = list(rows)
+    current: dict[int, Card] = {}
+    if enabled():
+        kept = [(pk, html, shows) for pk, html, shows in rows if shows is not None]
+        try:
+            versions = snapshots.current(set().union(*(shows for _, _, shows in kept)))
+        except CACHE_UNREACHABLE:  # render every card, keep none
+            kept, started = [], None
+        for pk, html, shows in kept:
+            if all(versions.get(tag) == version for tag, version in shows.items()):
+                current[pk] = Card(pk, mark_safe(html), shows)  # our own template's output
+    missing = [pk for pk, _, _ in rows if pk not in current]
+    if missing:
+        current.update(_render_cards(missing, started=started))
+    return [current[pk] for pk, _, _ in rows if pk in current]
+
+
+def _render_cards(pks: list[int], *, started: int | None) -> dict[int, Card]:
+    articles = Article.objects.live().filter(pk__in=pks).with_cards()
+    made: dict[int, Card] = {}
     fresh: list[KeptCard] = []
     now = timezone.now()
     for article in articles:
-        card = kept.get(article.pk)
-        if card is not None and all(now_versions.get(t) == v for t, v in card.shows.items()):
-            article.card_html = mark_safe(card.html)  # our own autoescaped template's output
-            continue
         html = render_to_string(CARD_TEMPLATE, {"article": article})
-        article.card_html = SafeString(html)
-        if started is None:
+        shows = card_shows(article)
+        made[article.pk] = Card(article.pk, SafeString(html), shows)
+        if not enabled() or started is None:
             continue
         try:
-            pinned = snapshots.pin(card_shows(article), started=started)
+            pinned = snapshots.pin(shows, started=started)
         except CACHE_UNREACHABLE:
             continue
         if pinned is not None:
@@ -176,3 +206,9 @@ def keep_cards(articles: Iterable[Article], *, started: int | None) -> None:
             unique_fields=["article"],
             update_fields=["html", "shows", "rendered_at"],
         )
+    return made
+
+
+def shown_on(cards: Iterable[Card]) -> set[str]:
+    """The page cache's tags of what a list of cards shows, for pagecache.depends_on()."""
+    return set().union(*(card.shows for card in cards))

@@ -11,6 +11,7 @@ workflow.
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 
 import reversion
@@ -22,6 +23,8 @@ from taggit.models import Tag
 
 import pagecache
 from authors.models import Author, Expert
+from core import images, storage
+from images.models import Image
 from topics.models import Topic
 
 from .invalidation import refresh
@@ -29,13 +32,13 @@ from .models import Article, Byline, ExpertQuote, RelatedLink, TaggedArticle
 
 DERIVED = (
     "body_html", "toc", "word_count", "reading_minutes", "body_quote_keys", "body_warnings",
-    "linked_articles",
+    "linked_articles", "body_images",
 )  # fmt: skip
 # What a restore copies back; everything else on the row belongs to the workflow.
 CONTENT_FIELDS = (
-    "title", "slug", "standfirst", "body", "primary_topic_id", "featured", "featured_image",
-    "featured_image_alt", "featured_image_credit", "seo_title", "meta_description",
-    "canonical_url", "noindex",
+    "title", "slug", "standfirst", "body", "primary_topic_id", "featured",
+    "featured_library_image_id", "featured_image", "featured_image_alt", "featured_image_credit",
+    "seo_title", "meta_description", "canonical_url", "noindex",
 )  # fmt: skip
 
 
@@ -56,6 +59,27 @@ def record_revision(*, article: Article, by: AbstractBaseUser | None, comment: s
         if by is not None and by.is_authenticated:
             reversion.set_user(by)
         reversion.set_comment(comment)
+
+
+def stored_images(article: Article) -> list[str]:
+    """The names in the media store of the article's image and renditions, now and in every
+    revision, that no other article and no library image uses."""
+    names = set(images.stored_names(article.featured_image, article.featured_image_renditions))
+    for data in Version.objects.get_for_object(article).values_list("serialized_data", flat=True):
+        try:
+            fields = json.loads(data)[0]["fields"]
+        except (ValueError, LookupError, TypeError):
+            continue  # a revision in another format names no file we can trust
+        if fields.get("featured_image"):
+            names.add(fields["featured_image"])
+            names.update(images.stored_names(None, fields.get("featured_image_renditions") or {}))
+    shared = Article.objects.exclude(pk=article.pk).filter(featured_image__in=names)
+    names -= set(shared.values_list("featured_image", flat=True))
+    # A featured image from the media library belongs to the library, not to the article: it
+    # stays, with its renditions, for the library and the other articles using it.
+    for image in Image.objects.filter(file__in=names).only("file", "renditions"):
+        names -= set(images.stored_names(image.file, image.renditions))
+    return sorted(names)
 
 
 def versions_of(article: Article):
@@ -175,9 +199,21 @@ def restore_revision(
         raise workflow.WorkflowError("That revision belongs to another article.")
     data = version.field_dict
     with transaction.atomic():
-        for field in CONTENT_FIELDS:
-            if field in data:
-                setattr(article, field, data[field])
+        # Setting another image reads its dimensions from the media store.
+        with storage.media_store():
+            for field in CONTENT_FIELDS:
+                if field in data:
+                    setattr(article, field, data[field])
+        if (
+            article.featured_library_image_id is not None
+            and not Image.objects.filter(pk=article.featured_library_image_id).exists()
+        ):
+            # The image was deleted from the library since: the revision's copy of it (its
+            # file, description and credit) stands in, as an image uploaded to the article.
+            article.featured_library_image = None
+            article.featured_image_renditions = {
+                k: v for k, v in article.featured_image_renditions.items() if k != "library_image"
+            }
         if not Topic.objects.filter(pk=article.primary_topic_id).exists():
             raise workflow.WorkflowError(
                 "The revision's primary topic no longer exists; choose a topic and save instead."

@@ -81,6 +81,8 @@ class ArticlePage:
             [related.primary_topic for related in self.suggested_articles],
             self.suggested_articles,
             [pagecache.object_tag(Article, pk) for pk in referenced_article_ids(article.body_html)],
+            # The library images placed in the body: a new description or credit shows here.
+            list(article.body_images.all()),
             # Suggested reading comes from the articles sharing its topics and tags.
             [
                 pagecache.collection("articles", scope)
@@ -108,6 +110,7 @@ def article_page(article: Article) -> ArticlePage:
             article.body_html,
             live_urls={a.pk: a.get_absolute_url() for a in article.live_linked_articles},
             quotes={quote.key: quote for quote in article.quotes.all()},
+            images={image.pk: image for image in article.body_images.all()},
         ),
         bylines=list(article.bylines.all()),
         curated_links=curated,

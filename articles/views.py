@@ -54,15 +54,6 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
     context_object_name = "article"
     slug_model = Article
 
-    def dispatch(self, request, *args, **kwargs):
-        # Before the article is read: parts rendered from data read before a change committed
-        # are then never kept as current (pagecache.snapshots).
-        self.started = None
-        if page_parts.enabled():
-            with contextlib.suppress(CACHE_UNREACHABLE):  # then parts are shown, not kept
-                self.started = snapshots.started()
-        return super().dispatch(request, *args, **kwargs)
-
     def get_slug_queryset(self):
         # Staff open drafts through this same view (preview); everyone else gets live() only.
         articles = Article.objects.visible_to(self.request.user)
@@ -85,7 +76,13 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
         if parts is not None:
             shows = set(parts.shows)
         else:
+            started = None
             if not hasattr(article, "all_related_links"):  # read with its kept parts only
+                # Before the page's data is read: parts rendered from data read before a change
+                # committed are then never kept as current (pagecache.snapshots). A page served
+                # from its kept parts never needs it, and so never reads it.
+                with contextlib.suppress(CACHE_UNREACHABLE):  # then parts are shown, not kept
+                    started = snapshots.started()
                 article = self.with_page_data(Article.objects.filter(pk=article.pk)).get()
                 self.object = context["object"] = context["article"] = article
             page = selectors.article_page(article)
@@ -101,9 +98,7 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
                 [page.shows(suggestion_sources=not page_parts.enabled()), pagecache.SITE_TAG]
             )
             if not self.is_preview and page_parts.enabled():
-                parts = page_parts.render_parts(
-                    self.request, context, shows=shows, started=self.started
-                )
+                parts = page_parts.render_parts(self.request, context, shows=shows, started=started)
         context.update(parts=parts, is_preview=self.is_preview)
         if not self.is_preview:
             # Comments belong to the published article; previews show none and take none.

@@ -19,7 +19,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from . import revisions
+from core import storage
+
+from . import notifications, revisions
 from .models import Article, ArticleActivity, Status
 
 
@@ -227,8 +229,12 @@ def transition(
     reason: str = "",
     expected_version: int | None = None,
     publish_at: datetime | None = None,
+    site_url: str = "",
 ) -> Article:
-    """Apply the transition `name` to `article` on behalf of `by`, or raise WorkflowError."""
+    """Apply the transition `name` to `article` on behalf of `by`, or raise WorkflowError.
+
+    The step's e-mail notice (articles/notifications.py) goes once it is committed, with links
+    on `site_url` (the request's address; empty: the SITE_URL setting)."""
     chosen = TRANSITIONS.get(name)
     if chosen is None:
         raise WorkflowError(f"There is no workflow action called “{name}”.")
@@ -264,6 +270,7 @@ def transition(
         locked.save()
         record(article=locked, by=by, action=name, from_status=from_status, reason=reason)
         revisions.record_revision(article=locked, by=by, comment=chosen.label)
+        notifications.notify(article=locked, action=name, by=by, reason=reason, site_url=site_url)
     return locked
 
 
@@ -325,4 +332,9 @@ def purge(*, article: Article, by: AbstractBaseUser) -> None:
         raise WorkflowError("Move the article to the trash before deleting it for good.")
     if not may_purge(article=article, user=by):
         raise NotAllowed("Only editors can delete articles for good.")
-    article.delete()
+    # Its image and renditions go with it, and the images of its earlier revisions (which can
+    # no longer be restored); removed from the media store only once the delete has committed.
+    names = revisions.stored_images(article)
+    with transaction.atomic():
+        article.delete()
+        transaction.on_commit(lambda: storage.delete_quietly(names))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from core.admin import PlainHelpText
+from core.admin import MediaStoreErrors, PlainHelpText
 
 from .models import Author, AuthorLink, Expert
 
@@ -13,7 +13,7 @@ class AuthorLinkInline(admin.TabularInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(PlainHelpText, admin.ModelAdmin):
+class AuthorAdmin(MediaStoreErrors, PlainHelpText, admin.ModelAdmin):
     list_display = ["name", "role", "user", "article_count"]
     list_select_related = ["user"]
     search_fields = ["name", "role"]

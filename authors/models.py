@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
-from django.urls import reverse
 
 from core import images
 from core.models import SlugHistoryMixin
+from core.paths import slug_path
 from core.validators import validate_image_upload
 
 
@@ -80,7 +80,7 @@ class Author(SlugHistoryMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("authors:detail", kwargs={"slug": self.slug})
+        return slug_path("authors:detail", self.slug)
 
     PHOTO_WIDTHS = (72, 144, 120, 240)
 
@@ -150,4 +150,4 @@ class Expert(SlugHistoryMixin, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("authors:expert_detail", kwargs={"slug": self.slug})
+        return slug_path("authors:expert_detail", self.slug)

@@ -15,8 +15,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
+
+from core import mail
 
 from . import services, text
 from .models import MODERATION_ORDER, BlockedTerm, Comment, CommentStatus, Report, ReportStatus
@@ -52,12 +55,12 @@ class CommentAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = ["approve_selected", "reject_selected", "spam_selected", "delete_selected"]
     fields = [
-        "article_link", "parent", "name", "email", "body", "status", "from_editors",
-        "ip_address", "created_at", "moderated_at", "moderated_by",
+        "article_link", "parent", "name", "email", "notify_replies", "body", "status",
+        "from_editors", "ip_address", "created_at", "moderated_at", "moderated_by",
     ]  # fmt: skip
     readonly_fields = [
-        "article_link", "parent", "from_editors", "ip_address", "created_at", "moderated_at",
-        "moderated_by",
+        "article_link", "parent", "notify_replies", "from_editors", "ip_address", "created_at",
+        "moderated_at", "moderated_by",
     ]  # fmt: skip
     change_form_template = "admin/comments/comment/change_form.html"
 
@@ -138,7 +141,10 @@ class CommentAdmin(admin.ModelAdmin):
         form = ReplyForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             reply = services.post_editors_reply(
-                parent=parent, body=form.cleaned_data["body"], by=request.user
+                parent=parent,
+                body=form.cleaned_data["body"],
+                by=request.user,
+                site_url=mail.site_url(request),
             )
             if parent.status != CommentStatus.APPROVED and parent.parent_id is None:
                 messages.warning(
@@ -146,7 +152,12 @@ class CommentAdmin(admin.ModelAdmin):
                     "The reply is published, but readers see it only once the comment it "
                     "answers is approved.",
                 )
-            messages.success(request, "Your reply is published on the article.")
+            told = services.reply_notice_due(answered=parent, thread=reply.parent)
+            messages.success(
+                request,
+                "Your reply is published on the article."
+                + (f" {parent.name} is e-mailed a link to it, as they asked." if told else ""),
+            )
             return redirect(reverse("admin:comments_comment_change", args=[reply.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -166,13 +177,12 @@ class ReportAdmin(admin.ModelAdmin):
     list_select_related = ["article", "comment"]
     show_full_result_count = False
     actions = ["resolve_selected", "resolve_and_reject_selected", "dismiss_selected"]
-    fields = [
-        "target", "reason", "details", "status", "ip_address", "created_at", "resolved_at",
-        "resolved_by", "resolution_note",
-    ]  # fmt: skip
+    # Everything is read-only: a report is what a reader sent. The one thing staff write, the
+    # note of what they did, is written once, with the button that closes the report (the
+    # "Close this report" box), and shown here afterwards.
     readonly_fields = [
-        "target", "reason", "details", "status", "ip_address", "created_at", "resolved_at",
-        "resolved_by",
+        "target", "reported_text", "reason", "details", "status", "ip_address", "created_at",
+        "resolved_at", "resolved_by", "resolution_note",
     ]  # fmt: skip
     change_form_template = "admin/comments/report/change_form.html"
 
@@ -200,6 +210,37 @@ class ReportAdmin(admin.ModelAdmin):
             )
         url = reverse("admin:articles_article_change", args=[report.article_id])
         return format_html('<a href="{}">Article “{}”</a>', url, report.article)
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is None or obj.comment_id is None:
+            fields.remove("reported_text")
+        if obj is None or obj.status == ReportStatus.OPEN:
+            fields = [
+                f for f in fields if f not in ("resolved_at", "resolved_by", "resolution_note")
+            ]
+        return fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing on the page is edited through the form, so it has no Save buttons.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="reported comment")
+    def reported_text(self, report: Report) -> str:
+        """The comment as its author wrote it (its stored, escaped rendering), with its state:
+        what the moderator judges, without opening another page."""
+        comment = report.comment
+        return format_html(
+            '<blockquote class="dossier-reported">{}</blockquote><p>{} · {}</p>',
+            mark_safe(comment.body_html),  # rendered from plain text and escaped on save
+            comment.name,
+            comment.get_status_display(),
+        )
 
     @admin.display(description="details")
     def details_excerpt(self, report: Report) -> str:

@@ -62,6 +62,11 @@ class CommentForm(GuardedForm):
         label="E-mail (optional)",
         help_text="Never shown. Moderators may use it to reach you about your comment.",
     )
+    notify_replies = forms.BooleanField(
+        required=False,
+        label="E-mail me when the editors reply",
+        help_text="Only to the address above, once for each reply; nothing else.",
+    )
     body = forms.CharField(
         label="Comment",
         max_length=settings.COMMENTS["MAX_BODY_LENGTH"],
@@ -74,13 +79,29 @@ class CommentForm(GuardedForm):
         required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
     )
 
-    field_order = ["name", "email", "body", "website", "opened", "reply_to"]
+    field_order = ["name", "email", "notify_replies", "body", "website", "opened", "reply_to"]
 
     def clean_name(self) -> str:
         return clean_text(self.cleaned_data["name"], label="name")
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("notify_replies")
+            and not cleaned.get("email")
+            and "email" not in self.errors
+        ):
+            self.add_error(
+                "email",
+                ValidationError(
+                    "Write your e-mail address to be told of replies, or untick the box.",
+                    code="email_for_replies",
+                ),
+            )
+        return cleaned
 
     def clean_body(self) -> str:
         body = clean_text(self.cleaned_data["body"], label="comment")

@@ -87,6 +87,11 @@ class Comment(models.Model):
         blank=True, default="", help_text="Never shown on the site; only moderators see it."
     )
     body = models.TextField(max_length=3000)
+    notify_replies = models.BooleanField(
+        "e-mail replies",
+        default=False,
+        help_text="The reader asked to be e-mailed when the editors reply (needs an address).",
+    )
     status = models.CharField(
         max_length=20, choices=CommentStatus.choices, default=CommentStatus.PENDING
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 import pagecache
 from articles.models import Article
 from articles.workflow import record
+from core import mail
 
 from . import guards, text
 from .models import Comment, CommentStatus, Report, ReportReason, ReportStatus
@@ -45,6 +46,7 @@ def submit_comment(
     email: str,
     body: str,
     ip: str | None,
+    notify_replies: bool = False,
 ) -> Comment:
     """Take a reader's comment into the moderation queue, or refuse it with a reason.
 
@@ -70,6 +72,7 @@ def submit_comment(
         name=name,
         email=email,
         body=body,
+        notify_replies=notify_replies and bool(email),
         ip_address=ip,
         status=CommentStatus.SPAM if blocked else CommentStatus.PENDING,
     )
@@ -93,21 +96,57 @@ def moderate(*, comments, status: str, by: AbstractBaseUser) -> int:
     return changed
 
 
-def post_editors_reply(*, parent: Comment, body: str, by: AbstractBaseUser) -> Comment:
-    """A staff answer to a reader's comment, published at once and marked as from the editors."""
+def post_editors_reply(
+    *, parent: Comment, body: str, by: AbstractBaseUser, site_url: str = ""
+) -> Comment:
+    """A staff answer to a reader's comment, published at once and marked as from the editors.
+
+    The reader who wrote the comment answered is e-mailed a link to the reply once it is
+    committed, if they asked for that and readers can see the reply (their comment is
+    approved, and so is the thread's first comment); links on `site_url`, else SITE_URL."""
+    answered = parent
     if parent.parent_id is not None:
         parent = parent.parent  # one level of replies: answer in the same thread
     now = timezone.now()
-    return Comment.objects.create(
-        article=parent.article,
-        parent=parent,
-        name="The editors",
-        body=text.clean_input(body),
-        status=CommentStatus.APPROVED,
-        from_editors=True,
-        posted_by=by,
-        moderated_at=now,
-        moderated_by=by,
+    with transaction.atomic():
+        reply = Comment.objects.create(
+            article=parent.article,
+            parent=parent,
+            name="The editors",
+            body=text.clean_input(body),
+            status=CommentStatus.APPROVED,
+            from_editors=True,
+            posted_by=by,
+            moderated_at=now,
+            moderated_by=by,
+        )
+        if reply_notice_due(answered=answered, thread=parent):
+            base = site_url or mail.site_url()
+            mail.send_after_commit(
+                [
+                    mail.compose(
+                        "comment_reply",
+                        {
+                            "comment": answered,
+                            "reply": reply,
+                            "article": parent.article,
+                            "reply_url": mail.absolute(reply.get_absolute_url(), base=base),
+                        },
+                        to=answered.email,
+                    )
+                ]
+            )
+    return reply
+
+
+def reply_notice_due(*, answered: Comment, thread: Comment) -> bool:
+    """Whether the author of `answered` is to be e-mailed of an editors' reply in `thread`."""
+    return (
+        answered.notify_replies
+        and bool(answered.email)
+        and not answered.from_editors
+        and answered.status == CommentStatus.APPROVED
+        and thread.status == CommentStatus.APPROVED
     )
 
 

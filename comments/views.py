@@ -97,6 +97,7 @@ def post_comment(request, slug: str):
             email=form.cleaned_data["email"],
             body=form.cleaned_data["body"],
             ip=client_ip(request),
+            notify_replies=form.cleaned_data["notify_replies"],
         )
     except services.Refused as refusal:
         return render_comment_form(

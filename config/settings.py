@@ -13,6 +13,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config import storage_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "pagecache",
     "topics",
     "authors",
+    "images",
     "articles",
     "comments",
     "api",
@@ -191,6 +194,43 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 # Moving the admin off /admin/ keeps drive-by login scanners off it; must end with a slash.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 
+# --- E-mail ---------------------------------------------------------------------------------
+# Password links, workflow notices and reply notices (core/mail.py) go through Django's mail
+# framework: SMTP when EMAIL_HOST is set, else printed to the console (nothing leaves the
+# machine of a developer who set nothing). https://docs.djangoproject.com/en/5.2/topics/email/
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)  # TLS from the start, usually 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+# An SMTP server that stops answering would otherwise hold the editor's request for as long as
+# the operating system waits; a notice not sent is logged, the edit is kept (core/mail.py).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "")
+if not DEFAULT_FROM_EMAIL:
+    if EMAIL_HOST:
+        # Django's default, webmaster@localhost, is refused by any real mail server.
+        raise ImproperlyConfigured("DEFAULT_FROM_EMAIL must be set when EMAIL_HOST is.")
+    DEFAULT_FROM_EMAIL = "Dossier <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address for links in e-mails (https://news.example.org). Empty: the
+# address of the request that sent the mail (the admin's host as the editor reached it).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's address such as https://news.example.org; it is {SITE_URL!r}."
+    )
+# Password links (reset and invitation) work this long, and once.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_LINK_DAYS", "3")) * 24 * 3600
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -203,7 +243,9 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
 # --- Static and media -----------------------------------------------------------------------
 # WhiteNoise serves content-hashed, compressed static files from the app servers; media goes to
-# MEDIA_ROOT locally and to object storage (configure STORAGES) when several hosts serve the site.
+# MEDIA_ROOT on this host, or to S3-compatible object storage (django-storages) when
+# MEDIA_STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set, so that several hosts serve the same
+# uploads (docs/deployment.md). config/storage_url.py reads the URL.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -226,6 +268,43 @@ STORAGES = {
         )
     },
 }
+try:
+    _media_storage = (
+        storage_url.parse(os.environ["MEDIA_STORAGE_URL"])
+        if os.environ.get("MEDIA_STORAGE_URL")
+        else storage_url.from_environment()
+    )
+    _static_storage = (
+        storage_url.parse(os.environ["STATIC_STORAGE_URL"])
+        if os.environ.get("STATIC_STORAGE_URL")
+        else None
+    )
+except storage_url.StorageUrlError as error:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE_URL / STATIC_STORAGE_URL: {error}") from error
+if _media_storage or _static_storage:
+    from botocore.config import Config as _BotoConfig
+
+    # boto3 retries a dead endpoint for many seconds by default, holding the editor's request
+    # (and a worker) that long; two quick tries, then the admin says the store is down.
+    _boto_config = _BotoConfig(
+        connect_timeout=float(os.environ.get("STORAGE_CONNECT_TIMEOUT", "2")),
+        read_timeout=float(os.environ.get("STORAGE_READ_TIMEOUT", "20")),
+        retries={"total_max_attempts": 2, "mode": "standard"},
+    )
+if _media_storage:
+    STORAGES["default"] = {
+        "BACKEND": storage_url.S3_BACKEND,
+        "OPTIONS": {**_media_storage, "client_config": _boto_config},
+    }
+    MEDIA_URL = storage_url.base_url(_media_storage)
+if _static_storage:
+    # Static files in the bucket too (collectstatic uploads them, under content-hashed names);
+    # WhiteNoise then has nothing to serve. Optional: WhiteNoise on each host is the default.
+    STORAGES["staticfiles"] = {
+        "BACKEND": storage_url.S3_STATIC_BACKEND,
+        "OPTIONS": {**_static_storage, "client_config": _boto_config},
+    }
+    STATIC_URL = storage_url.base_url(_static_storage)
 # Uploads larger than this are refused before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -262,6 +341,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Media (and static) files from object storage: their origin, which may be plain http on a
+# private network, is named where "https:" alone would not cover it.
+_STORAGE_DIRECTIVES = (
+    (MEDIA_URL, ("img-src",)),
+    (STATIC_URL, ("img-src", "style-src", "script-src", "font-src")),
+)
+for _url, _directives in _STORAGE_DIRECTIVES:
+    if "://" in _url:
+        for _directive in _directives:
+            CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(storage_url.origin(_url))
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("articles.topic_urls")),
     path("", include("comments.urls")),
     path("api/", include("api.urls")),
+    # Before the admin's own URLs, whose catch-all would answer these with its login page.
+    path(settings.ADMIN_PATH, include("website.account_urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 

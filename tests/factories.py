@@ -15,6 +15,7 @@ from factory.django import DjangoModelFactory
 from articles.models import Article, Byline, ExpertQuote, RelatedLink, Status
 from authors.models import Author, AuthorLink, Expert
 from comments.models import BlockedTerm, Comment, CommentStatus, Report, ReportReason
+from images.models import Image
 from topics.models import Topic
 
 FIXED_PUBLISH_AT = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
@@ -129,6 +130,19 @@ class ArticleFactory(DjangoModelFactory):
         if not create or not extracted:
             return
         self.topics.set(list(extracted))
+
+
+class ImageFactory(DjangoModelFactory):
+    """A library image: a real 1600 × 900 PNG, renditions made on save. Tests using it keep
+    MEDIA_ROOT in a temporary directory (the `media_in_tmp` fixture)."""
+
+    class Meta:
+        model = Image
+
+    file = factory.django.ImageField(width=1600, height=900, color="#336699", filename="pic.png")
+    title = factory.Sequence(lambda n: f"Picture {n}")
+    alt = factory.Sequence(lambda n: f"Tankers at anchor, view {n}")
+    credit = "Photo: Staff"
 
 
 class BylineFactory(DjangoModelFactory):

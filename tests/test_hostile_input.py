@@ -34,6 +34,7 @@ from tests.factories import (
     AuthorFactory,
     ExpertFactory,
     ExpertQuoteFactory,
+    ImageFactory,
     TopicFactory,
 )
 from tests.routes import public_route_names
@@ -471,3 +472,43 @@ def test_hostile_report_forms_never_fail_or_inject(client, open_for_comments, va
         for body in form_bodies(REPORT_FIELDS, good, value)
     ]
     assert not [f for f in failures if f], failures
+
+
+# --- library images in a body: hostile captions, descriptions and credits -------------------
+
+
+@pytest.mark.usefixtures("media_in_tmp")
+def test_hostile_library_image_text_is_shown_escaped(client, site):
+    """Every printable hostile string as a placed image's caption, and as its description,
+    credit and title, one of them the featured image: the article page, its API answer and the
+    home page listing it stay clean. (An article of its own: the live article's body quotes the
+    corpus as text, which the raw-marker check would find.)"""
+    printable = [v for v in HOSTILE_TEXT.values() if v.isprintable() and len(v) < 100]
+    images = [
+        ImageFactory(
+            alt=value[:250], credit=value[:200], title=value[:200], file__width=40, file__height=30
+        )
+        for value in printable
+    ]
+    article = ArticleFactory(
+        title="Pictures",
+        slug="pictures",
+        primary_topic=site.topic,
+        authors=[site.author],
+        body="".join(
+            f"[[image:{image.pk} | {value}]]\n\n"
+            for image, value in zip(images, printable, strict=True)
+        ),
+        featured_library_image=images[0],
+    )
+    assert article.body_images.count() == len(images)
+
+    urls = [
+        article.get_absolute_url(),
+        reverse("api:article-detail", kwargs={"slug": article.slug}),
+        reverse("website:home"),
+    ]
+    failures = [check(client, "get", url) for url in urls]
+    assert not [f for f in failures if f], failures
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count('class="body-image"') == len(images)

@@ -2,9 +2,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from core.models import SlugHistoryMixin
+from core.paths import slug_path
+
+
+class TopicQuerySet(models.QuerySet):
+    def tree_rows(self) -> models.QuerySet:
+        """Every topic as a plain row (id, name, slug, parent_id), by name: what a list of the
+        topics with their subtopics needs, in one query and without model instances."""
+        return self.order_by("name").values("id", "name", "slug", "parent_id")
 
 
 class Topic(SlugHistoryMixin, models.Model):
@@ -42,6 +49,8 @@ class Topic(SlugHistoryMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
+    objects = TopicQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -50,7 +59,7 @@ class Topic(SlugHistoryMixin, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("topics:detail", kwargs={"slug": self.slug})
+        return slug_path("topics:detail", self.slug)
 
     @property
     def breadcrumbs(self) -> list[tuple[str, str]]:

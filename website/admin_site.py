@@ -1,10 +1,18 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxLengthValidator
-from django.urls import reverse
+from django.db import IntegrityError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from articles.selectors import editorial_dashboard
 from comments.selectors import moderation_counts
+from core import mail
+
+from .accounts import SITE_HEADER, SITE_TITLE, InviteForm, invite_staff
 
 
 class LoginForm(AdminAuthenticationForm):
@@ -28,8 +36,8 @@ SETTINGS_SECTION = "settings-and-security"
 
 
 class DossierAdminSite(admin.AdminSite):
-    site_header = "Dossier editorial"
-    site_title = "Dossier"
+    site_header = SITE_HEADER
+    site_title = SITE_TITLE
     index_title = "Newsroom"
     index_template = "admin/dossier_index.html"
     login_form = LoginForm
@@ -68,3 +76,54 @@ class DossierAdminSite(admin.AdminSite):
             else None,
         }
         return super().index(request, extra_context)
+
+    # --- inviting staff ------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("invite/", self.admin_view(self.invite_view), name="invite"),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def may_invite(request) -> bool:
+        return request.user.has_perms(["auth.add_user", "auth.change_user"])
+
+    def invite_view(self, request):
+        """One page instead of Django's two (add user, then change it): name, address, role;
+        the person sets their own password from the e-mailed link."""
+        if not self.may_invite(request):
+            raise PermissionDenied
+        form = InviteForm(request.POST or None)
+        user = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = invite_staff(
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                    base=mail.site_url(request),
+                )
+            except IntegrityError:
+                # Someone invited the same address between the form's check and the save.
+                form.add_error("email", f"{form.cleaned_data['email']} already has a login.")
+        if user is not None:
+            messages.success(
+                request,
+                f"{form.cleaned_data['name']} is invited as one of the "
+                f"{form.cleaned_data['role'].name}: an e-mail to {user.email} has the link to "
+                "set their password (it works once, for "
+                f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days).",
+            )
+            return redirect(
+                reverse("admin:auth_user_change", args=[user.pk], current_app=self.name)
+            )
+        context = {
+            **self.each_context(request),
+            "title": "Invite a writer, moderator or editor",
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "admin/invite.html", context, status=400 if form.errors else 200
+        )

@@ -24,6 +24,7 @@ from authors.models import Author, AuthorLink, Expert
 from comments.models import Comment, CommentStatus
 from comments.selectors import thread_tag
 from core.models import SiteSettings
+from images.models import Image
 from pagecache import SITE_TAG, collection, collection_of, every, object_tag, schedule, tag_for
 from topics.models import Topic
 from topics.selectors import forget_main_topic_links
@@ -106,6 +107,14 @@ def shown_object_changed(sender, instance, raw=False, **kwargs) -> None:
         forget_main_topic_links()  # the footer's list, on every page
 
 
+def library_image_changed(sender, instance: Image, raw=False, **kwargs) -> None:
+    """A library image's description, credit, focal point or file, or its deletion: the pages
+    placing it in their bodies (they depend on its tag). Articles featuring it hold a copy,
+    refreshed with their own tags by articles.library.refresh_featured_copies."""
+    if not raw:
+        refresh(tags={tag_for(instance)})
+
+
 def author_link_changed(sender, instance: AuthorLink, raw=False, **kwargs) -> None:
     if not raw:
         refresh(tags={object_tag(Author, instance.author_id)})
@@ -152,6 +161,8 @@ def connect() -> None:
     for n, model in enumerate((Author, Expert, Topic, Tag)):
         post_save.connect(shown_object_changed, sender=model, dispatch_uid=f"{uid}.s{n}")
         post_delete.connect(shown_object_changed, sender=model, dispatch_uid=f"{uid}.x{n}")
+    post_save.connect(library_image_changed, sender=Image, dispatch_uid=f"{uid}.i0")
+    post_delete.connect(library_image_changed, sender=Image, dispatch_uid=f"{uid}.i1")
     post_save.connect(author_link_changed, sender=AuthorLink, dispatch_uid=f"{uid}.l0")
     post_delete.connect(author_link_changed, sender=AuthorLink, dispatch_uid=f"{uid}.l1")
     post_save.connect(site_settings_changed, sender=SiteSettings, dispatch_uid=f"{uid}.site")

@@ -29,22 +29,23 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         started = page_parts.cards_started()  # before the cards' data is read
         context = super().get_context_data(**kwargs)
-        live = Article.objects.live().with_cards().newest_first()
-        lead = live.filter(featured=True).first() or live.first()
-        latest = live.exclude(pk=lead.pk) if lead else live
-        latest = list(latest.select_related("kept_card")[: self.latest_count])
-        page_parts.keep_cards(latest, started=started)
-        context.update(
-            lead=lead,
-            latest=latest,
-            topics=Topic.objects.filter(parent__isnull=True).prefetch_related("subtopics"),
+        live = Article.objects.live().newest_first()
+        # The lead is the newest featured article, else the newest; the list the newest others.
+        lead_pk = live.filter(featured=True).values_list("pk", flat=True).first()
+        rows = list(page_parts.card_rows(live)[: self.latest_count + 1])
+        if lead_pk is None and rows:
+            lead_pk = rows[0][0]
+        latest = page_parts.cards(
+            [row for row in rows if row[0] != lead_pk][: self.latest_count], started=started
         )
+        lead = live.with_cards().filter(pk=lead_pk).first() if lead_pk is not None else None
+        context.update(lead=lead, latest=latest, topics=Topic.objects.tree_rows())
         pagecache.depends_on(
             self.request,
             pagecache.collection("articles"),
             pagecache.collection("topics"),
             shown_on_cards([lead] if lead else []),
-            shown_on_cards(context["latest"]),
+            page_parts.shown_on(latest),
         )
         return context
 

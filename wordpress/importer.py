@@ -42,6 +42,7 @@ from authors.models import Author
 from comments.models import Comment, CommentStatus
 from core.models import SlugHistory
 from core.validators import validate_image_upload
+from images.models import Image
 from topics.models import Topic
 
 from .convert import html_to_markdown, html_to_text
@@ -655,8 +656,13 @@ class _Importer:
         article.comments_enabled = plan.comments_enabled
         article.primary_topic = plan.topics[0]
         if plan.featured and not self.dry_run and article.featured_image.name != plan.featured:
-            article.featured_image = plan.featured
-            article.featured_image_alt = plan.featured_alt
+            # Into the media library, like any image an editor uploads: found there, described
+            # there, and shown as used by the article. One library image per imported file.
+            image = Image.objects.filter(file=plan.featured).first()
+            if image is None:
+                image = Image(file=plan.featured, alt=plan.featured_alt[:250])
+                image.save()
+            article.featured_library_image = image
         article.save()
         article.topics.set(plan.topics[1:])
         article.tags.set(plan.tags)

@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import PermissionDenied
 
+from core import mail
+
 from .. import workflow
 from ..models import Article
 
@@ -15,9 +17,10 @@ class BulkActions:
 
     def _bulk(self, request, queryset, name: str) -> None:
         done, refused, without_byline = 0, [], []
+        site_url = mail.site_url(request)
         for article in queryset:
             try:
-                workflow.transition(article=article, name=name, by=request.user)
+                workflow.transition(article=article, name=name, by=request.user, site_url=site_url)
                 done += 1
             except workflow.MissingByline:
                 without_byline.append(article.title)

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.files.storage import default_storage
 from django.forms import Script
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from core.admin import PlainHelpText
+from core.admin import MediaStoreErrors, PlainHelpText
 
 from .. import editor, revisions, workflow
 from ..models import Article, Status
@@ -27,6 +28,7 @@ class ArticleAdmin(
     PreviewViews,
     TrashViews,
     BulkActions,
+    MediaStoreErrors,
     PlainHelpText,
     admin.ModelAdmin,
 ):
@@ -35,7 +37,10 @@ class ArticleAdmin(
     class Media:
         css = {"all": ["css/admin.css"]}
         # The toolbar, live preview and counters (a static file: the CSP allows no inline script).
-        js = [Script("js/article-editor.js", defer=True)]
+        js = [
+            Script("js/article-editor.js", defer=True),
+            Script("js/slug-from-title.js", defer=True),
+        ]
 
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status_badge", "primary_topic", "byline", "publish_at", "modified_at"]
@@ -50,12 +55,13 @@ class ArticleAdmin(
     # Django would also count every article, unfiltered, on every load ("N total"): a full
     # scan at 100,000 rows. The count of what the list shows is enough.
     show_full_result_count = False
-    prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["primary_topic", "topics"]
+    # Not Django's prepopulated_fields: static/js/slug-from-title.js fills the slug from the
+    # title on the add form only, as the server's slugify() would, until the editor edits it.
+    autocomplete_fields = ["primary_topic", "topics", "featured_library_image"]
     inlines = [BylineInline, ExpertQuoteInline, RelatedLinkInline, ActivityInline]
     readonly_fields = [
         "status_badge", "schedule_note", "body_check", "body_statistics", "preview_link",
-        "created_at", "modified_at",
+        "created_at", "modified_at", "featured_image_preview",
     ]  # fmt: skip
     actions = ["submit_selected", "approve_selected", "unpublish_selected", "archive_selected",
                "delete_selected", "restore_selected", "purge_selected"]  # fmt: skip
@@ -72,7 +78,12 @@ class ArticleAdmin(
         ),
         (
             "Featured image",
-            {"fields": ["featured_image", "featured_image_alt", "featured_image_credit"],
+            {"fields": ["featured_library_image", "featured_image_preview", "featured_image",
+                        "featured_image_alt", "featured_image_credit"],
+             "description": "Choose an image from the media library: its description, credit "
+                            "and focal point come with it. Or upload one below for this article "
+                            "alone, with its own description and credit: it stays out of the "
+                            "library and is deleted with the article.",
              "classes": ["collapse"]},
         ),
         ("Comments", {"fields": ["comments_enabled"], "classes": ["collapse"]}),
@@ -95,10 +106,16 @@ class ArticleAdmin(
             "body": editor.BodyEditorWidget(
                 preview_url=reverse("admin:articles_article_editor_preview"),
                 search_url=reverse("admin:articles_article_editor_search"),
+                image_search_url=reverse("admin:images_image_search"),
+                image_add_url=reverse("admin:images_image_add"),
                 article=obj,
             ),
         }
-        return super().get_form(request, obj, change, widgets=widgets, **kwargs)
+        form = super().get_form(request, obj, change, widgets=widgets, **kwargs)
+        if obj is None and "slug" in form.base_fields:
+            # The class is made afresh for each request, so this attribute is this form's only.
+            form.base_fields["slug"].widget.attrs["data-slug-from"] = "id_title"
+        return form
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         recommended = editor.RECOMMENDED_LENGTHS.get(db_field.name)
@@ -306,6 +323,32 @@ class ArticleAdmin(
         return format_html(
             '<ul class="dossier-warnings">{}</ul>',
             format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+        )
+
+    @admin.display(description="as shown")
+    def featured_image_preview(self, article: Article) -> str:
+        if article.pk is None or not article.featured_image:
+            return "No featured image."
+        if article.featured_library_image_id is None:
+            source = "Uploaded to this article alone (not in the media library)."
+        else:
+            source = "From the media library, where its description, credit and focal point "
+            source += "are edited."
+        widths = article.featured_image_renditions.get("widths") or {}
+        # The narrowest copy will do for a thumbnail; the original may be megabytes.
+        thumbnail = (
+            default_storage.url(widths[min(widths, key=int)])
+            if widths
+            else article.featured_image.url
+        )
+        return format_html(
+            '<img class="dossier-thumbnail" src="{}" alt="" width="160"><br>{}<br>'
+            "<small>{}</small>",
+            thumbnail,
+            " · ".join(
+                part for part in (article.featured_image_alt, article.featured_image_credit) if part
+            ),
+            source,
         )
 
     @admin.display(description="size")

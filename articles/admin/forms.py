@@ -25,6 +25,14 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # A new upload is an uploaded file; the image already stored is a FieldFile.
+        upload = self.files.get("featured_image") if self.files else None
+        if cleaned.get("featured_library_image") and upload:
+            # The library's image would win and the upload be dropped without a word.
+            self.add_error(
+                "featured_image",
+                "Choose a library image or upload one for this article, not both.",
+            )
         if self.instance.pk is None:
             return cleaned
         expected = cleaned.get("expected_version")

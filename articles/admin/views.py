@@ -12,6 +12,10 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import mail
+from core.admin import MEDIA_STORE_DOWN_SHORT
+from core.storage import MediaStoreUnavailable
+
 from .. import editor, preview, revisions, workflow
 from ..models import Article, PreviewLink, Status
 
@@ -134,6 +138,7 @@ class TransitionViews:
                 by=request.user,
                 reason=request.POST.get("reason", ""),
                 expected_version=version,
+                site_url=mail.site_url(request),
             )
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
@@ -187,6 +192,15 @@ class RevisionViews:
                     "newer": newer,
                     "changes": revisions.diff(revisions.snapshot(older), revisions.snapshot(newer)),
                 }
+        # The radios mark what is compared (the older revision as "from", whichever way round
+        # it was asked), else the latest change: the newest revision and the one before it.
+        if comparison is not None:
+            selected = (comparison["older"].pk, comparison["newer"].pk)
+        else:
+            selected = (
+                versions[1].pk if len(versions) > 1 else None,
+                versions[0].pk if versions else None,
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -194,6 +208,8 @@ class RevisionViews:
             "title": f"Revisions of “{article.title}”",
             "versions": versions,
             "comparison": comparison,
+            "selected_from": selected[0],
+            "selected_to": selected[1],
             "may_restore": self.has_change_permission(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
@@ -215,6 +231,11 @@ class RevisionViews:
             )
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
+        except MediaStoreUnavailable:
+            # The revision's image needs its renditions made again, and the store is down; the
+            # restore ran in one transaction, so nothing of it was kept.
+            messages.error(request, f"The revision was not restored. {MEDIA_STORE_DOWN_SHORT}")
             return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
         messages.success(
             request,

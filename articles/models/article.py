@@ -11,14 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from articles import rendering
 from core import images
 from core.models import SlugHistory, SlugHistoryMixin
+from core.paths import slug_path
 from core.validators import validate_image_upload
+from images.models import Image
 
 from .parts import TaggedArticle
 from .querysets import NOT_TRASHED, ArticleQuerySet
@@ -45,7 +46,8 @@ class Article(SlugHistoryMixin, models.Model):
         blank=True,
         default="",
         help_text="Markdown. Callouts: “::: insight” … “:::”. Quotes: a line “[[quote:key]]”. "
-        "Links to other articles: [text](article:their-slug). See docs/authoring.md.",
+        "Library images: a line “[[image:42]]”. Links to other articles: "
+        "[text](article:their-slug). See docs/authoring.md.",
     )
     authors = models.ManyToManyField(
         "authors.Author", through="Byline", related_name="articles", blank=True
@@ -71,6 +73,23 @@ class Article(SlugHistoryMixin, models.Model):
         help_text="The newest live article with this ticked leads the home page.",
     )
 
+    featured_library_image = models.ForeignKey(
+        "images.Image",
+        verbose_name="featured image",
+        # An image featuring somewhere cannot be deleted until its articles choose another: the
+        # library's delete page lists them.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="featured_in",
+        help_text="Shown above the article, on its card in lists and when it is shared. Choose "
+        "from the media library, or upload a new image with “+”. Its description, credit and "
+        "focal point are edited in the library.",
+    )
+    # The featured image as pages show it: copied from the library image above when one is
+    # chosen (and again whenever that image changes, articles/library.py), so cards and pages
+    # read it from the article's row with no further query. Articles from before the library,
+    # and imports, may still hold an uploaded file here directly.
     featured_image = models.ImageField(
         validators=[validate_image_upload],
         upload_to="articles/%Y/%m/",
@@ -174,6 +193,13 @@ class Article(SlugHistoryMixin, models.Model):
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     body_quote_keys = models.JSONField(editable=False, default=list)
     body_warnings = models.JSONField(editable=False, default=list)
+    body_images = models.ManyToManyField(
+        "images.Image",
+        related_name="placed_in",
+        editable=False,
+        blank=True,
+        help_text="Library images the body places; kept in step with the body on save.",
+    )
     linked_articles = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -256,6 +282,7 @@ class Article(SlugHistoryMixin, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         rendered = self.render()
+        self.copy_library_image()
         self.refresh_image_renditions()
         if not self._state.adding and kwargs.get("update_fields") is None:
             self.version += 1
@@ -266,21 +293,51 @@ class Article(SlugHistoryMixin, models.Model):
             extra = {"publish_at"} if "status" in update_fields else set()
             if "featured_image" in update_fields:
                 extra.add("featured_image_renditions")
+            if "featured_library_image" in update_fields:
+                extra.update(self.LIBRARY_COPY_FIELDS)
             if "body" in update_fields:
                 extra.update(self.DERIVED_FIELDS)
             kwargs["update_fields"] = {*update_fields, *extra}
         super().save(*args, **kwargs)
-        # The link table and the search vector are derived like body_html, so they are written
-        # with it; both need the row itself, hence after the insert.
+        # The link tables and the search vector are derived like body_html, so they are written
+        # with it; all need the row itself, hence after the insert.
         self.linked_articles.set([pk for pk in rendered.article_ids if pk != self.pk])
+        self.body_images.set(rendered.image_ids)
         self.update_search_vector()
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_path("articles:detail", self.slug)
 
     IMAGE_WIDTHS = (480, 800, 1200, 1600)
+    LIBRARY_COPY_FIELDS = (
+        "featured_image", "featured_image_width", "featured_image_height",
+        "featured_image_renditions", "featured_image_alt", "featured_image_credit",
+    )  # fmt: skip
+
+    def copy_library_image(self) -> None:
+        """Take the featured image's file, size, renditions, description and credit from the
+        chosen library image; drop them when a library image was chosen and no longer is. An
+        image uploaded to the article itself (before the library) is left as it is."""
+        image = self.featured_library_image
+        if image is not None:
+            for field, value in library_copy(image).items():
+                setattr(self, field, value)
+        elif self.featured_image_renditions.get("library_image"):
+            self.featured_image = None
+            self.featured_image_width = self.featured_image_height = None
+            self.featured_image_renditions = {}
+            self.featured_image_alt = self.featured_image_credit = ""
+
+    @property
+    def featured_image_position(self) -> str:
+        """The featured image's focal point as CSS object-position ("30% 40%"), or "" for the
+        middle: for templates cropping it to a fixed shape with object-fit."""
+        focus = self.featured_image_renditions.get("focus")
+        return f"{focus[0]}% {focus[1]}%" if focus else ""
 
     def refresh_image_renditions(self) -> None:
+        if self.featured_image_renditions.get("library_image"):
+            return  # made by the library for this file and focal point
         self.featured_image_renditions = images.refresh_renditions(
             self.featured_image,
             self.featured_image_renditions,
@@ -311,7 +368,9 @@ class Article(SlugHistoryMixin, models.Model):
 
     def render(self) -> rendering.RenderedBody:
         """Re-derive the stored HTML and its companions from `body`."""
-        rendered = rendering.render_body(self.body, resolve_article=self._resolve_reference)
+        rendered = rendering.render_body(
+            self.body, resolve_article=self._resolve_reference, resolve_images=existing_images
+        )
         self.body_html = rendered.html
         self.body_text = rendered.text
         self.toc = rendered.toc
@@ -391,7 +450,38 @@ class Article(SlugHistoryMixin, models.Model):
                     pk__in=Article.objects.live()
                 ).values_list("title", flat=True),
             )
+            # Images deleted from the library since the body was saved: the page shows nothing
+            # there now.
+            placed = rendering.referenced_image_ids(self.body_html)
+            if placed:
+                present = set(self.body_images.values_list("pk", flat=True))
+                problems += [missing_image_problem(pk) for pk in sorted(placed - present)]
         return problems
+
+
+def existing_images(image_ids: list[int]) -> set[int]:
+    """Which of these library images exist: one query for every image a body places."""
+    return set(Image.objects.filter(pk__in=image_ids).values_list("pk", flat=True))
+
+
+def missing_image_problem(image_id: int) -> str:
+    return (
+        f"The image [[image:{image_id}]] has been deleted from the media library: nothing is "
+        "shown there."
+    )
+
+
+def library_copy(image: Image) -> dict:
+    """What an article featuring `image` stores of it (Article.LIBRARY_COPY_FIELDS). The
+    renditions carry the image's id, so dropping the choice later also drops the copy."""
+    return {
+        "featured_image": image.file.name,
+        "featured_image_width": image.width,
+        "featured_image_height": image.height,
+        "featured_image_renditions": {**image.renditions, "library_image": image.pk},
+        "featured_image_alt": image.alt,
+        "featured_image_credit": image.credit,
+    }
 
 
 def reference_problems(

@@ -58,7 +58,7 @@ class PageParts(models.Model):
 class KeptCard(models.Model):
     """An article's card as lists show it (home, topic, author and tag pages), rendered once.
 
-    Written by articles/page_parts.keep_cards(); stale, like PageParts, as soon as a version of
+    Written by articles/page_parts.cards(); stale, like PageParts, as soon as a version of
     what it shows moves on: the article, its topic, its authors.
     """
 

@@ -70,6 +70,8 @@ def body_reference_lookups(model: type[Article]) -> list[models.Prefetch]:
             queryset=model.objects.live().only("pk", "slug"),
             to_attr="live_linked_articles",
         ),
+        # The library images the body places, whatever their number: one query.
+        "body_images",
     ]
 
 
@@ -196,8 +198,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(tag_list=Subquery(tags, output_field=models.JSONField()))
 
     def with_body_references(self) -> ArticleQuerySet:
-        """What finish_body() needs: the placed quotes with their experts, and which linked
-        articles are live now (as `live_linked_articles`). Two queries for any number of rows."""
+        """What finish_body() needs: the placed quotes with their experts, which linked articles
+        are live now (as `live_linked_articles`) and the placed library images. Three queries
+        for any number of rows."""
         return self.prefetch_related(*body_reference_lookups(self.model))
 
     def newest_first(self) -> ArticleQuerySet:

@@ -13,6 +13,10 @@
  *   #P-quote-key, #P-quote-keys   quote key input and its datalist of the article's keys
  *   #P-article-search             "Link to article" search box (GET data-search-url?q=)
  *   #P-article-results            result list; each result is a button with data-slug
+ *   #P-image-search               "Insert image" search of the media library
+ *                                 (GET data-image-search-url?q=; empty: the newest images)
+ *   #P-image-results              result list; each result is a button with data-image-id
+ *   #P-image-status               its short message (role=status)
  *   #P-search-status, #P-toolbar-status   short messages (role=status)
  *   #P-preview-pane               the preview section (hidden until this script starts)
  *   #P-preview                    rendered body; carries data-state="loading|ready|error"
@@ -125,6 +129,9 @@
     }
     this.startToolbar();
     this.startSearch();
+    if (this.byId("image-search")) {
+      this.startImageSearch();
+    }
     this.startPreview();
   }
 
@@ -329,6 +336,135 @@
       input.value = "";
       status.textContent = "";
       editor.say("Linked to “" + button.dataset.title + "”.");
+    });
+  };
+
+  // --- "Insert image" ------------------------------------------------------------------------
+
+  Editor.prototype.startImageSearch = function () {
+    var editor = this;
+    var input = this.byId("image-search");
+    var results = this.byId("image-results");
+    var status = this.byId("image-status");
+    var url = this.root.dataset.imageSearchUrl;
+    var pending = null;
+
+    function close() {
+      results.hidden = true;
+      results.replaceChildren();
+    }
+
+    function show(images) {
+      close();
+      images.forEach(function (image) {
+        var item = document.createElement("li");
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "dossier-editor__result";
+        button.dataset.imageId = image.id;
+        button.dataset.title = image.title;
+        var thumbnail = document.createElement("img");
+        thumbnail.src = image.thumbnail_url;
+        thumbnail.alt = "";
+        thumbnail.width = 64;
+        thumbnail.loading = "lazy";
+        button.appendChild(thumbnail);
+        button.appendChild(document.createTextNode(" " + image.title));
+        var about = document.createElement("span");
+        about.className = "dossier-editor__result-state";
+        about.textContent = " " + image.alt + (image.credit ? " · " + image.credit : "");
+        button.appendChild(about);
+        item.appendChild(button);
+        results.appendChild(item);
+      });
+      results.hidden = images.length === 0;
+      status.textContent = images.length
+        ? plural(images.length, "image", "images") + " found."
+        : "No image matches. Upload it to the library first.";
+    }
+
+    function search() {
+      var term = input.value.trim();
+      if (pending) {
+        pending.abort();
+      }
+      if (term.length === 1) {
+        return; // one letter matches nearly everything; wait for more (none: the newest)
+      }
+      pending = new AbortController();
+      fetch(url + "?" + new URLSearchParams({ q: term }).toString(), {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        signal: pending.signal,
+      })
+        .then(function (response) {
+          var type = response.headers.get("Content-Type") || "";
+          if (type.indexOf("application/json") < 0) {
+            throw new Error("The library is not available (are you still logged in?).");
+          }
+          return response.json().then(function (data) {
+            if (!response.ok) {
+              throw new Error(data.error || "The search failed.");
+            }
+            show(data.results);
+          });
+        })
+        .catch(function (error) {
+          if (error.name !== "AbortError") {
+            close();
+            status.textContent = error.message || "The search failed.";
+          }
+        });
+    }
+
+    input.addEventListener("input", debounce(search, SEARCH_DELAY_MS));
+    // An image just uploaded in another tab is among the newest when the box is entered again.
+    input.addEventListener("focus", search);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault(); // never submit the article form from here
+        var first = results.querySelector("button");
+        if (first && !results.hidden) {
+          first.click();
+        }
+      } else if (event.key === "ArrowDown" && !results.hidden) {
+        event.preventDefault();
+        results.querySelector("button").focus();
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    results.addEventListener("keydown", function (event) {
+      var buttons = Array.prototype.slice.call(results.querySelectorAll("button"));
+      var at = buttons.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var next = at + (event.key === "ArrowDown" ? 1 : -1);
+        if (next < 0) {
+          input.focus();
+        } else if (next < buttons.length) {
+          buttons[next].focus();
+        }
+      } else if (event.key === "Escape") {
+        close();
+        input.focus();
+      }
+    });
+    results.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-image-id]");
+      if (!button) {
+        return;
+      }
+      // A figure stands on a line of its own; the selected text, if any, becomes its caption.
+      var caption = selectedText(editor.textarea).replace(/[\r\n|\]]+/g, " ").trim();
+      insertBlock(
+        editor.textarea,
+        "[[image:" + button.dataset.imageId + (caption ? " | " + caption : "") + "]]"
+      );
+      close();
+      input.value = "";
+      status.textContent = "";
+      editor.say("Inserted “" + button.dataset.title + "”.");
     });
   };
 

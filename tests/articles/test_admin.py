@@ -24,6 +24,7 @@ from tests.factories import (
     CommentFactory,
     ExpertFactory,
     ExpertQuoteFactory,
+    ImageFactory,
     RelatedLinkFactory,
     ReportFactory,
     TopicFactory,
@@ -44,8 +45,9 @@ def admin_url(model, view: str, *args) -> str:
 
 
 @pytest.fixture
-def newsroom():
+def newsroom(media_in_tmp):
     """A small but complete site: every registered model has at least one row."""
+    image = ImageFactory(title="Tankers", file__width=80, file__height=45)
     main = TopicFactory(name="Russia–Iran", slug="russia-iran")
     sub = TopicFactory(name="Arms trade", slug="arms-trade", parent=main)
     writer = AuthorFactory(name="Sarah Khan", user=UserFactory(is_staff=True))
@@ -59,7 +61,8 @@ def newsroom():
         topics=[sub],
         authors=[writer, second],
         tags=["sanctions", "drones"],
-        body="## Start\n\n[[quote:leila-farahani]]\n\n[[quote:ghost]]",
+        body=f"## Start\n\n[[quote:leila-farahani]]\n\n[[quote:ghost]]\n\n[[image:{image.pk}]]",
+        featured_library_image=image,
     )
     main.pillar_article = pillar
     main.save()
@@ -119,6 +122,7 @@ def test_admin_index_puts_settings_and_security_after_the_editorial_sections(
         "Articles",
         "Authors and experts",
         "Comments and moderation",
+        "Media library",
         "Topics",
         "WordPress import",
     ]

@@ -804,3 +804,24 @@ def test_bulk_approve_names_the_articles_without_a_byline_and_leaves_them_in_rev
     assert error.endswith(": Caspian shipping.")
     assert reloaded(ready).status == Status.PUBLISHED
     assert reloaded(bylineless).status == Status.IN_REVIEW
+
+
+# --- the slug follows the title (static/js/slug-from-title.js) ---------------------------
+
+
+def test_the_add_form_asks_the_slug_to_follow_the_title(superuser_client):
+    page = parse(superuser_client.get(reverse("admin:articles_article_add")))
+    slug = page.one("input", id="id_slug")
+    assert slug.attrs["data-slug-from"] == "id_title"
+    scripts = [s.attrs.get("src", "") for s in page.select("script")]
+    assert any(src.endswith("js/slug-from-title.js") for src in scripts)
+    assert finders.find("js/slug-from-title.js")
+    # Django's own prepopulating is not used beside it: two scripts would fight over the slug.
+    [django_prepopulate] = page.select("script", id="django-admin-prepopulated-fields-constants")
+    assert django_prepopulate.attrs["data-prepopulated-fields"] == "[]"
+
+
+def test_an_existing_articles_slug_does_not_follow_its_title(superuser_client):
+    article = ArticleFactory()
+    page = parse(superuser_client.get(reverse("admin:articles_article_change", args=[article.pk])))
+    assert "data-slug-from" not in page.one("input", id="id_slug").attrs

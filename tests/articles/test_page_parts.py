@@ -312,6 +312,21 @@ def test_lists_from_kept_cards_are_the_lists_rendered_afresh(client, rich, setti
     assert kept == afresh
 
 
+def test_a_list_of_kept_cards_reads_no_article_nor_byline(client, rich):
+    # The tag page lists cards only (no lead, no pillar): from kept cards it reads each
+    # listed article's id and card, and nothing a card shows.
+    page = reverse("articles:tag", kwargs={"slug": "shipping"})
+    client.get(page)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "articles_keptcard" in sql
+    assert "articles_byline" not in sql
+    assert '"articles_article"."standfirst"' not in sql
+
+
 @pytest.mark.parametrize(
     "change", [rename_author, rename_topic, edit_article], ids=lambda f: f.__name__
 )

@@ -518,6 +518,187 @@ def test_reading_minutes_follow_the_setting(settings):
     assert reading_minutes(101) == 2
 
 
+# --- library images placed by reference: [[image:42]] ----------------------------------------
+
+
+class Placed:
+    """What finish_body reads of a library image (images.Image's attributes)."""
+
+    def __init__(self, pk=5, *, alt="Cranes over the port", credit="Photo: Staff", **kwargs):
+        self.pk, self.alt, self.credit = pk, alt, credit
+        self.url = kwargs.get("url", "/media/images/port.png")
+        self.srcset = kwargs.get(
+            "srcset", "/media/images/renditions/port-480.webp 480w, /media/r/port-800.webp 800w"
+        )
+        self.width, self.height = kwargs.get("width", 1600), kwargs.get("height", 900)
+
+
+def render_images(source: str, existing=frozenset({5, 6})):
+    asked: list[list[int]] = []
+
+    def resolve_images(ids: list[int]) -> set[int]:
+        asked.append(ids)
+        return set(ids) & set(existing)
+
+    rendered = render_body(source, resolve_article=resolve, resolve_images=resolve_images)
+    return rendered, asked
+
+
+def test_an_image_reference_is_stored_as_a_placeholder_the_page_fills_in():
+    rendered, _ = render_images("Before.\n\n[[image:5]]\n\nAfter.")
+
+    assert rendered.image_ids == [5]
+    assert '<figure class="body-image" data-image="5"></figure>' in rendered.html
+    assert not rendered.warnings
+
+
+def test_every_image_of_a_body_is_looked_up_in_one_question():
+    _, asked = render_images("[[image:5]]\n\n[[image:6]]\n\n[[image:5]]\n\n[[image:9]]")
+
+    assert asked == [[5, 6, 9]]
+
+
+def test_a_body_without_images_asks_nothing():
+    _, asked = render_images("Just words, and [[quote:q]].")
+
+    assert asked == []
+
+
+def test_the_placed_image_is_a_figure_with_renditions_size_description_and_credit():
+    rendered, _ = render_images("[[image:5 | The port of Aktau in March]]")
+
+    html = finish_body(rendered.html, live_urls={}, quotes={}, images={5: Placed()})
+
+    (img,) = [attrs for tag, attrs in parse_tags(html) if tag == "img"]
+    assert img["src"] == "/media/images/port.png"
+    assert img["srcset"].startswith("/media/images/renditions/port-480.webp 480w")
+    assert img["sizes"] and img["loading"] == "lazy"
+    assert (img["width"], img["height"], img["alt"]) == ("1600", "900", "Cranes over the port")
+    assert re.search(
+        r'<figcaption>The port of Aktau in March <span class="body-image__credit">Photo: Staff'
+        r"</span></figcaption>",
+        html,
+    )
+    assert "data-image" not in html
+
+
+def test_an_image_without_caption_or_credit_has_no_empty_caption():
+    rendered, _ = render_images("[[image:5]]")
+
+    html = finish_body(rendered.html, live_urls={}, quotes={}, images={5: Placed(credit="")})
+
+    assert "<figcaption" not in html and "<img" in html
+
+
+@pytest.mark.parametrize("source", ["[[image:9]]", "[[image:0]]"])
+def test_a_reference_to_an_image_not_in_the_library_shows_nothing_and_warns(source):
+    rendered, _ = render_images(source)
+
+    assert "<figure" not in rendered.html
+    assert not rendered.image_ids
+    assert "is not in the media library" in rendered.warnings[0]
+
+
+def test_an_image_deleted_after_saving_shows_nothing_to_readers():
+    rendered, _ = render_images("Before.\n\n[[image:5]]\n\nAfter.")
+
+    html = finish_body(rendered.html, live_urls={}, quotes={}, images={})
+
+    assert "<figure" not in html and "<img" not in html
+    assert "Before." in html and "After." in html
+
+
+def test_the_preview_marks_a_missing_image_for_the_editor():
+    rendered, _ = render_images("[[image:5]]")
+
+    html = finish_body(
+        rendered.html, live_urls={}, quotes={}, images={}, missing_image=lambda pk: f"<p>#{pk}</p>"
+    )
+
+    assert html.strip() == "<p>#5</p>"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[[image:abc]]",
+        "[[image:5; DROP TABLE images_image]]",
+        "[[image:-5]]",
+        "[[image:5.0]]",
+        "[[image:١٢]]",  # Arabic-Indic digits are not an id
+        "[[image:9999999999]]",  # longer than any id
+        "[[image:]]",
+        "text [[image:5]] inside a paragraph",
+    ],
+)
+def test_a_malformed_image_reference_stays_text(source):
+    rendered, asked = render_images(source)
+
+    assert "<figure" not in rendered.html and not rendered.image_ids
+    assert asked == []
+    assert_harmless(rendered.html)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "</figcaption></figure><script>alert(1)</script>",
+        "javascript:alert(1)",
+        "&lt;b&gt; & more &amp;",
+        "]] [[image:6]]",
+    ],
+)
+def test_a_hostile_caption_is_shown_as_text(caption):
+    rendered, _ = render_images(f"[[image:5 | {caption}]]")
+
+    html = finish_body(rendered.html, live_urls={}, quotes={}, images={5: Placed(), 6: Placed(6)})
+
+    assert_harmless(html)
+    assert html.count("<img") == 1 and html.count("<figcaption>") == 1
+    assert "<script" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+
+
+def test_a_hostile_description_or_credit_is_escaped():
+    rendered, _ = render_images("[[image:5]]")
+    hostile = Placed(
+        alt='" onload="alert(1)',
+        credit="<script>alert(1)</script>",
+        url='/media/x.png" onerror="alert(1)',
+        srcset="javascript:alert(1) 480w",
+    )
+
+    html = finish_body(rendered.html, live_urls={}, quotes={}, images={5: hostile})
+
+    assert_harmless(html.replace("javascript:alert(1) 480w", ""))
+    assert "&lt;script&gt;" in html
+    assert ' onload="' not in html and ' onerror="' not in html
+
+
+def test_a_long_caption_is_cut_short():
+    rendered, _ = render_images("[[image:5 | " + "word " * 200 + "]]")
+
+    html = finish_body(rendered.html, live_urls={}, quotes={}, images={5: Placed()})
+
+    caption = re.search(r"<figcaption>(.*?)<span", html).group(1)
+    assert len(caption) <= 301
+
+
+def test_the_markdown_image_form_with_a_library_reference_warns_and_shows_nothing():
+    rendered, asked = render_images("Look: ![the port](image:5)")
+
+    assert "<img" not in rendered.html and asked == []
+    assert "[[image:42]]" in rendered.warnings[0]
+
+
+def test_an_image_reference_in_a_code_block_is_code():
+    rendered, asked = render_images("```\n[[image:5]]\n```")
+
+    assert "[[image:5]]" in rendered.html and "<figure" not in rendered.html
+    assert asked == []
+
+
 def test_search_text_ends_a_heading_before_the_paragraph_that_follows():
     rendered = render("## Shared ambitions\n\nA primary driver.\n\n### Can it last?\n\nPerhaps.")
 

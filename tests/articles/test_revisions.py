@@ -416,6 +416,37 @@ def test_comparing_in_either_order_shows_the_change_from_older_to_newer(
     assert diff_section(backwards) == diff_section(forwards)
 
 
+def checked_rows(response) -> dict[str, int]:
+    """Which row (0 = newest) each radio group marks."""
+    rows = parse(response).one("div", id="content-main").one("tbody").select("tr")
+    marked = {}
+    for index, row in enumerate(rows):
+        for radio in row.select("input"):
+            if "checked" in radio.attrs:
+                marked[radio.attrs["name"]] = index
+    return marked
+
+
+def test_the_radios_mark_the_latest_change_before_any_comparison(
+    client, three_revisions, editor_user
+):
+    client.force_login(editor_user)
+    response = client.get(revisions_url(three_revisions))
+    assert checked_rows(response) == {"from": 1, "to": 0}
+
+
+@pytest.mark.parametrize("backwards", [False, True])
+def test_after_comparing_the_radios_mark_the_compared_rows(
+    client, three_revisions, editor_user, backwards
+):
+    newest_version, _, oldest = versions(three_revisions)
+    client.force_login(editor_user)
+    pair = (newest_version.pk, oldest.pk) if backwards else (oldest.pk, newest_version.pk)
+    response = client.get(revisions_url(three_revisions), {"from": pair[0], "to": pair[1]})
+    # "from" is the older of the two, as the diff shown is; not the second row.
+    assert checked_rows(response) == {"from": 2, "to": 0}
+
+
 def test_comparing_revisions_with_the_same_content_says_so(client, three_revisions, editor_user):
     newest_version, middle, _ = versions(three_revisions)
     client.force_login(editor_user)

@@ -14,11 +14,16 @@ pytestmark = pytest.mark.django_db
 
 roles_migration = importlib.import_module("articles.migrations.0004_editorial_roles")
 moderation_migration = importlib.import_module("comments.migrations.0002_moderation_roles")
+library_migration = importlib.import_module("images.migrations.0002_roles")
 
 
 def granted_by_migrations(name: str) -> set[str]:
     """What the migrations, in order, give a role."""
-    return set(roles_migration.ROLES[name]) | set(moderation_migration.ROLES.get(name, []))
+    return (
+        set(roles_migration.ROLES[name])
+        | set(moderation_migration.ROLES.get(name, []))
+        | set(library_migration.ROLES.get(name, []))
+    )
 
 
 def permissions_of(name: str) -> set[str]:
@@ -112,6 +117,7 @@ def test_running_the_roles_migrations_again_changes_nothing():
 
     roles_migration.create_roles(apps, schema_editor=None)
     moderation_migration.grant(apps, schema_editor=None)
+    library_migration.grant(apps, schema_editor=None)
 
     assert Group.objects.filter(name__in=roles_migration.ROLES).count() == 3
     assert {name: permissions_of(name) for name in roles_migration.ROLES} == before
@@ -141,4 +147,6 @@ def test_reversing_the_moderation_migration_removes_only_comment_permissions():
     moderation_migration.revoke(apps, schema_editor=None)
 
     for name in (EDITORS, MODERATORS):
-        assert permissions_of(name) == set(roles_migration.ROLES[name])
+        assert permissions_of(name) == set(roles_migration.ROLES[name]) | set(
+            library_migration.ROLES[name]
+        )

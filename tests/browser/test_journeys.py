@@ -3,7 +3,12 @@
 (a) a writer writes an article with every body element through the editor, previews it and
     submits it; (b) an editor reviews it, shares a preview link, schedules it, and it goes live
     on time; (c) a reader moves home → topic → article → linked article → author → search;
-(d) a reader comments, a moderator approves, and the comment appears for everyone.
+(d) a reader comments, a moderator approves, and the comment appears for everyone; (e) the
+slug follows the title on a new article until the editor writes their own; (f) an
+administrator invites a writer, who sets a password from the e-mail (received by a real SMTP
+server on the loopback) and logs in; (g) an editor uploads an image to the media library,
+places it in an article's body from the editor's toolbar and makes it the featured image, and
+readers see it.
 
 The live server runs on the real clock, so the articles made here are dated from now: a fixed
 date would put them outside comment windows and schedules.
@@ -13,21 +18,29 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from PIL import Image as Pillow
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from articles.models import Article, Status
 from comments.models import Comment, CommentStatus
+from images.models import Image
 from tests.browser.support import admin_message, log_in
 from tests.factories import (
+    WRITERS,
     ArticleFactory,
     AuthorFactory,
     ExpertFactory,
     TopicFactory,
+    superuser,
 )
 from website.demo import content
 
@@ -424,3 +437,186 @@ def test_reader_comment_appears_once_a_moderator_approves_it(
     expect(published).not_to_contain_text("Awaiting moderation")
     expect(stranger.locator(".article__comment-count")).to_have_text("1 comment")
     expect(stranger.get_by_text("mina@example.org")).to_have_count(0)
+
+
+# --- (e) the slug follows the title on a new article -------------------------------------------
+
+
+def test_slug_follows_the_title_until_the_editor_writes_their_own(editor_user, new_context):
+    page = new_context().new_page()
+    log_in(page, "editor")
+    page.goto(reverse("admin:articles_article_add"))
+    title, slug = page.get_by_label("Title:", exact=True), page.get_by_label("Slug:")
+
+    # Any script, typographic punctuation dropped, as the server's slugify() would make it.
+    title.press_sequentially("Россия и Иран: «Северный коридор»")
+    expect(slug).to_have_value("россия-и-иран-северный-коридор")
+
+    # Once the editor types in the slug, the title no longer changes it...
+    slug.fill("")
+    slug.press_sequentially("north-corridor")
+    title.press("End")
+    title.press_sequentially(" 2026")
+    expect(slug).to_have_value("north-corridor")
+    # ...until they empty it, when it follows the title again.
+    slug.fill("")
+    title.press("End")
+    title.press_sequentially("!")
+    expect(slug).to_have_value("россия-и-иран-северный-коридор-2026")
+
+    # An existing article's slug stays put whatever its title becomes.
+    article = ArticleFactory(title="Settled Title", slug="settled-title", authors=[AuthorFactory()])
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    page.get_by_label("Title:", exact=True).press("End")
+    page.get_by_label("Title:", exact=True).press_sequentially(" and more")
+    expect(page.get_by_label("Slug:")).to_have_value("settled-title")
+
+
+# --- (f) inviting a writer ----------------------------------------------------------------------
+
+
+def test_administrator_invites_a_writer_who_sets_a_password_and_logs_in(
+    smtp_server, new_context, live_server, console, screenshots_dir
+):
+    # The form with a bad address comes back as a 400, which the browser logs.
+    console.allow(re.escape("/admin/invite/") + ".*status of 400")
+    superuser(username="chief", first_name="Clara", last_name="Chief")
+    admin = new_context().new_page()
+    log_in(admin, "chief")
+    admin.goto(reverse("admin:auth_user_changelist"))
+    admin.get_by_role("link", name="Invite a writer/editor").click()
+
+    # A bad address is refused with a clear message, and nothing is created.
+    admin.get_by_label("Name:").fill("Ilse Marrow")
+    admin.get_by_label("E-mail address:").fill("ilse@")
+    admin.get_by_label("Role:").select_option(label=WRITERS)
+    admin.get_by_role("button", name="Invite and send the e-mail").click()
+    expect(admin.locator(".errorlist")).to_contain_text("Enter an e-mail address such as")
+    admin.screenshot(path=screenshots_dir / "admin-invite.png", full_page=True)
+
+    admin.get_by_label("E-mail address:").fill("ilse@example.org")
+    admin.get_by_role("button", name="Invite and send the e-mail").click()
+    expect(admin_message(admin)).to_contain_text("Ilse Marrow is invited as one of the Writers")
+
+    # The invitation arrives by SMTP, with the link to choose a password.
+    # Sent once the login was committed, before the page answered.
+    [message] = smtp_server.to("ilse@example.org")
+    text = smtp_server.text(message)
+    assert "Clara Chief has invited you" in text
+    link = re.search(r"http://\S+/password-reset/\S+/", text).group(0)
+
+    writer = new_context().new_page()
+    writer.goto(link)
+    expect(writer.get_by_role("heading", level=1)).to_have_text("Choose your password")
+    writer.screenshot(path=screenshots_dir / "admin-set-password.png", full_page=True)
+    writer.get_by_label("New password:").fill("a long and private phrase")
+    writer.get_by_label("The same again:").fill("a long and private phrase")
+    writer.get_by_role("button", name="Set my password").click()
+    expect(writer.get_by_role("heading", level=1)).to_have_text("Password set")
+    log_in(writer, "ilse@example.org", password="a long and private phrase")
+    # A writer's admin: they may add articles.
+    expect(writer.get_by_role("link", name="Articles").first).to_be_visible()
+
+
+# --- (g) the media library --------------------------------------------------------------------
+
+
+def serve_media(context: BrowserContext) -> None:
+    """Answer /media/ from MEDIA_ROOT, as nginx or object storage does in production (Django
+    serves no uploads when DEBUG is off, as in the live server)."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+
+    def handle(route: Route) -> None:
+        wanted = unquote(urlparse(route.request.url).path).removeprefix(settings.MEDIA_URL)
+        found = (root / wanted).resolve()
+        if found.is_file() and root in found.parents:
+            route.fulfill(path=str(found))
+        else:
+            route.fulfill(status=404)
+
+    context.route(re.compile(r"^https?://[^/]+" + re.escape(settings.MEDIA_URL)), handle)
+
+
+def test_editor_uploads_an_image_and_places_it_in_a_body_from_the_toolbar(
+    newsroom, new_context, live_server, media_in_tmp, tmp_path, screenshots_dir
+):
+    picture = tmp_path / "aktau-port.png"
+    buffer = BytesIO()
+    Pillow.new("RGB", (1280, 720), "#2a6f97").save(buffer, format="PNG")
+    picture.write_bytes(buffer.getvalue())
+    context = new_context()
+    serve_media(context)
+    editor = context.new_page()
+    log_in(editor, "editor")
+
+    # Upload once, with the description and credit kept with the image.
+    editor.goto(reverse("admin:images_image_add"))
+    editor.get_by_label("Image file:").set_input_files(picture)
+    editor.get_by_label("Description:").fill("Cargo ships at the port of Aktau")
+    editor.get_by_label("Credit:").fill("Photo: Caspian Desk")
+    editor.get_by_label("Keywords:").fill("Kazakhstan, harbour")
+    editor.get_by_role("button", name="Save and continue editing").click()
+    expect(admin_message(editor)).to_contain_text("was added successfully")
+    image = Image.objects.get()
+    assert image.title == "aktau-port" and image.renditions["share"]
+
+    # The focal point: a click on the subject in the preview.
+    editor.locator(".dossier-focus img").click(position={"x": 20, "y": 20})
+    expect(editor.locator("#id_focal_x")).not_to_have_value("")
+    expect(editor.locator(".dossier-focus__marker")).to_be_visible()
+    editor.get_by_role("button", name="Save and continue editing").click()
+    expect(admin_message(editor)).to_contain_text("was changed successfully")
+    image.refresh_from_db()
+    assert image.focal_x is not None and image.focal_x < 50 and image.focal_y < 50
+
+    # The library finds it by any of its words.
+    editor.goto(reverse("admin:images_image_changelist") + "?q=harbour")
+    expect(editor.locator("#result_list")).to_contain_text("aktau-port")
+
+    # In an article's body, from the toolbar's "Insert image", and as its featured image.
+    article = newsroom["linked"]
+    editor.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    body = BodyEditor(editor)
+    body.type("\n\nThe port is busier than ever.")
+    body.select("The port is busier than ever.")
+    editor.locator("#id_body-image-search").fill("Aktau")
+    results = editor.locator("#id_body-image-results")
+    results.get_by_role("button", name=re.compile("aktau-port")).click()
+    assert f"[[image:{image.pk} | The port is busier than ever.]]" in body.value
+    expect(editor.locator("#id_body-toolbar-status")).to_contain_text("Inserted “aktau-port”")
+    placed = editor.locator("#id_body-preview figure.body-image")
+    expect(placed.get_by_role("img", name="Cargo ships at the port of Aktau")).to_be_visible()
+    expect(placed.locator("figcaption")).to_contain_text("Photo: Caspian Desk")
+    editor.locator("summary", has_text="Featured image").click()  # a collapsed fieldset
+    choose(editor, "id_featured_library_image", "Aktau", "aktau-port")
+    editor.locator("#id_body-editor").screenshot(path=screenshots_dir / "admin-image-insert.png")
+    save_button(editor, "Save and continue editing").click()
+    expect(admin_message(editor)).to_contain_text("was changed successfully")
+    saved = Article.objects.get(pk=article.pk)
+    assert list(saved.body_images.all()) == [image]
+    assert saved.featured_image_alt == "Cargo ships at the port of Aktau"
+    expect(editor.locator(".field-featured_image_preview")).to_contain_text(
+        "From the media library"
+    )
+
+    # Readers see it in the body, with its renditions, caption and credit.
+    reader = context.new_page()
+    reader.goto(article.get_absolute_url())
+    figure = reader.locator(".article__body figure.body-image")
+    shown = figure.get_by_role("img", name="Cargo ships at the port of Aktau")
+    shown.scroll_into_view_if_needed()  # it loads lazily
+    expect(shown).to_be_visible()
+    expect(shown).to_have_attribute("srcset", re.compile(r"\.webp 480w"))
+    assert shown.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(figure.locator("figcaption")).to_have_text(
+        "The port is busier than ever. Photo: Caspian Desk"
+    )
+    expect(reader.locator("meta[property='og:image']")).to_have_attribute(
+        "content", re.compile(r"-share-\d+-\d+\.jpg$")
+    )
+
+    # The library says where the image is used.
+    editor.goto(reverse("admin:images_image_change", args=[image.pk]))
+    usage = editor.locator(".field-usage_list")
+    expect(usage).to_contain_text(f"{article.title} (in the body)")
+    expect(usage).to_contain_text(f"{article.title} (featured image)")

@@ -26,6 +26,7 @@ from tests.factories import (
     UserFactory,
     role_user,
 )
+from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -610,6 +611,48 @@ def test_report_page_offers_the_close_buttons_while_open(moderator_user):
 
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.RESOLVED)
     assert f'action="{close_url(report)}"' not in client.get(change).content.decode()
+
+
+def test_report_page_shows_the_reported_comments_text(moderator_user):
+    comment = CommentFactory(name="Ingrid", body="The date in <b>section two</b> is wrong.")
+    report = ReportFactory(article=comment.article, comment=comment)
+
+    content = (
+        logged_in(moderator_user)
+        .get(reverse("admin:comments_report_change", args=[report.pk]))
+        .content.decode()
+    )
+
+    assert "reported comment" in content.lower()
+    # As readers saw it: the text escaped, never markup.
+    assert "The date in &lt;b&gt;section two&lt;/b&gt; is wrong." in content
+    assert "<b>section two</b>" not in content
+
+
+def test_report_of_an_article_has_no_comment_text_row(moderator_user):
+    report = ReportFactory()
+    content = (
+        logged_in(moderator_user)
+        .get(reverse("admin:comments_report_change", args=[report.pk]))
+        .content.decode()
+    )
+    assert "field-reported_text" not in content
+
+
+def test_report_page_has_one_note_field(moderator_user):
+    comment = CommentFactory()
+    report = ReportFactory(article=comment.article, comment=comment)
+    client = logged_in(moderator_user)
+    change = reverse("admin:comments_report_change", args=[report.pk])
+
+    page = parse(client.get(change))
+    assert [t.attrs["name"] for t in page.select("textarea")] == ["note"]
+    assert page.select("input", name="_save") == []  # nothing to save through the form
+
+    client.post(close_url(report), {"outcome": "resolved", "note": "Corrected the date."})
+    closed = client.get(change).content.decode()
+    assert "Corrected the date." in closed
+    assert "<textarea" not in closed
 
 
 def test_closing_a_report_records_the_note_in_the_activity(frozen_now, moderator_user):

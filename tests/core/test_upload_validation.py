@@ -5,9 +5,11 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from core import validators
+from images.models import Image as LibraryImage
 from tests.articles.test_permissions import change_url, full_change_form
 from tests.factories import ArticleFactory
 
@@ -60,9 +62,21 @@ def test_too_many_pixels_are_refused(monkeypatch):
     assert error.value.code == "too_many_pixels"
 
 
-def test_the_admin_form_shows_a_clear_error_for_a_bad_file(admin_client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    article = ArticleFactory()
+def test_the_library_upload_form_shows_a_clear_error_for_a_bad_file(admin_client, media_in_tmp):
+    """Images are uploaded to the media library (featured images are chosen from it)."""
+    response = admin_client.post(
+        reverse("admin:images_image_add"),
+        {"file": SimpleUploadedFile("evil.png", b"GIF89a<?php evil(); ?>"), "alt": "An image"},
+    )
+
+    assert response.status_code == 200
+    assert "Upload a valid image" in response.content.decode()
+    assert not LibraryImage.objects.exists()
+
+
+def test_an_article_uploaded_before_the_library_still_checks_a_new_file(admin_client, media_in_tmp):
+    """Such an article's form keeps its upload field; a bad file is refused the same way."""
+    article = ArticleFactory(featured_image=image_file(), featured_image_alt="A harbour")
     data = full_change_form(article)
     data["featured_image"] = SimpleUploadedFile("evil.png", b"GIF89a<?php evil(); ?>")
     data["featured_image_alt"] = "An image"
@@ -72,4 +86,4 @@ def test_the_admin_form_shows_a_clear_error_for_a_bad_file(admin_client, setting
     assert response.status_code == 200
     assert "Upload a valid image" in response.content.decode()
     article.refresh_from_db()
-    assert not article.featured_image
+    assert article.featured_image.name.endswith(".png")

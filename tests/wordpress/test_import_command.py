@@ -135,6 +135,10 @@ def test_attachments_come_only_from_the_media_folder(media_dir):
     assert default_storage.exists(lead.featured_image.name)
     assert lead.featured_image_alt == "A tanker moored at the port of Aktau"
     assert lead.featured_image_renditions["widths"]  # made, as for an upload
+    # In the media library, like an editor's upload, and shown there as used by the article.
+    assert lead.featured_library_image.file.name == "wordpress/2024/03/tanker.png"
+    assert lead.featured_library_image.alt == "A tanker moored at the port of Aktau"
+    assert list(lead.featured_library_image.featured_in.all()) == [lead]
     # The resized copy WordPress put in the body is the imported original.
     assert f'src="{default_storage.url("wordpress/2024/03/tanker.png")}"' in lead.body_html
     assert "cranes.jpg" not in lead.body_html

@@ -1,0 +1,38 @@
+"""The home page's topic list (topics/templatetags/topic_tree.py): main topics by name, each
+with its subtopics nested, links and names escaped, from one query."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import TopicFactory
+from topics.models import Topic
+from topics.templatetags.topic_tree import topic_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def test_main_topics_by_name_with_their_subtopics_nested():
+    energy = TopicFactory(name="Energy", slug="energy")
+    TopicFactory(name="Gas", slug="gas", parent=energy)
+    TopicFactory(name='Caspian <Sea> & "shelf"', slug="каспий")
+    TopicFactory(name="Arms", slug="arms")
+
+    with CaptureQueriesContext(connection) as queries:
+        html = topic_tree(Topic.objects.tree_rows())
+
+    assert len(queries) == 1
+    assert html == (
+        '<ul class="topic-list">'
+        '<li><a href="/topics/arms/">Arms</a></li>'
+        '<li><a href="/topics/%D0%BA%D0%B0%D1%81%D0%BF%D0%B8%D0%B9/">'
+        "Caspian &lt;Sea&gt; &amp; &quot;shelf&quot;</a></li>"
+        '<li><a href="/topics/energy/">Energy</a><ul><li><a href="/topics/gas/">Gas</a></li></ul>'
+        "</li></ul>"
+    )
+
+
+def test_no_topics_is_an_empty_list():
+    assert topic_tree(Topic.objects.tree_rows()) == '<ul class="topic-list"></ul>'
