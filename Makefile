@@ -11,7 +11,7 @@ AXE_CORE_VERSION := 4.14.1
 AXE_STAMP := var/node/.axe-core-$(AXE_CORE_VERSION)
 NPM := $(shell command -v npm)
 
-.PHONY: run test install lint format migrate demo clean axe
+.PHONY: run test install lint format migrate demo clean axe fonts screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,20 @@ $(AXE_STAMP):
 	mkdir -p var/node
 	npm install --prefix var/node --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_CORE_VERSION)
 	touch $@
+
+# Rebuilds the committed web fonts in static/fonts/ from their OFL sources (bench/build_fonts.py).
+# A development step only: nothing else depends on it.
+fonts: install
+	$(PY) -m pip install --quiet -e '.[fonts]'
+	$(PY) -m bench.build_fonts
+
+# The pictures in the README and docs/: drawn by the browser tests' screenshots of the demo site
+# (tests/browser/test_screenshots.py) and copied here, so they are never made by hand.
+DOCS_SHOTS := home-1280 home-390 article-1280 article-390 topic-1280
+screenshots: install
+	$(PY) -m pytest tests/browser/test_screenshots.py -p no:xdist -q
+	mkdir -p docs/screenshots
+	for shot in $(DOCS_SHOTS); do cp artifacts/screenshots/$$shot.png docs/screenshots/$$shot.png; done
 
 lint: install
 	$(VENV)/bin/ruff check .

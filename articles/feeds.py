@@ -171,7 +171,7 @@ class ArticleFeed(Feed):
         return item.publish_at
 
     def item_updateddate(self, item: Article):
-        return max(d for d in (item.publish_at, item.updated_at) if d is not None)
+        return item.last_updated
 
     # The workflow publishes nothing without a byline (workflow.MissingByline), but older
     # articles may have none: the publisher stands in, as in the article's JSON-LD.

@@ -119,7 +119,7 @@ def render_body(
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    text = re.sub(r"\s+", " ", unescape(strip_tags(html))).strip()
+    text = plain_text(html)
     words = re.findall(r"\w+(?:['’-]\w+)*", text)
     return RenderedBody(
         html=html,
@@ -131,6 +131,24 @@ def render_body(
         image_ids=list(dict.fromkeys(env["image_ids"])),
         warnings=list(dict.fromkeys(env["warnings"])),
     )
+
+
+HEADING_END = re.compile(r"</h[1-6]>")
+BLOCK_END = re.compile(r"</(?:p|li|td|th|blockquote|figcaption|div)>")
+HEADING_MARK = "\x1f"  # never in rendered text: nh3 and markdown-it drop control characters
+UNPUNCTUATED_HEADING = re.compile(r"(?<![.!?:;…])\s*" + HEADING_MARK)
+
+
+def plain_text(html: str) -> str:
+    """The body as one line of text, for search and its snippets.
+
+    A heading ends with a full stop unless it has its own punctuation: otherwise a snippet runs
+    "…Limiting US Hegemony A primary driver…", the heading read as the paragraph's first words.
+    """
+    marked = HEADING_END.sub(lambda m: m.group(0) + HEADING_MARK, BLOCK_END.sub(r"\g<0> ", html))
+    marked = unescape(strip_tags(marked))
+    text = UNPUNCTUATED_HEADING.sub(".", marked).replace(HEADING_MARK, " ")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 ARTICLE_LINK = re.compile(

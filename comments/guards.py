@@ -32,8 +32,20 @@ class FormTiming:
     MISSING = "missing"
 
     @staticmethod
-    def issue() -> str:
-        return signing.dumps(time.time(), salt=STAMP_SALT)
+    def issue(*, shown_for: float = 0) -> str:
+        """A stamp saying the form was shown `shown_for` seconds ago (0: now).
+
+        Article pages are cached and the same for every reader, so a stamp written into one
+        would date from when the copy was made, not from when this reader got it; the page's
+        script asks for a stamp when the reader starts writing and says how long the page had
+        been open (static/js/comments.js). The time counts from then, not from the first
+        keystroke: someone who read for minutes and types a short reply fast is not "too quick".
+        The claim is the browser's, so it is bounded by the form's lifetime; like every stamp,
+        it only stops forms posted without our page's script, never a bot that runs it.
+        """
+        limit = settings.COMMENTS["FORM_MAX_AGE_SECONDS"] / 2
+        credit = min(max(float(shown_for), 0.0), limit)
+        return signing.dumps(time.time() - credit, salt=STAMP_SALT)
 
     @staticmethod
     def problem(stamp: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from django.http import Http404, JsonResponse
@@ -150,8 +151,20 @@ def _report(request, *, article: Article, comment: Comment | None):
 @never_cache
 @require_GET
 def form_token(request):
-    """Fresh CSRF token and form stamp for a form on a cached page (static/js/comments.js)."""
-    return JsonResponse({"csrfToken": get_token(request), "opened": FormTiming.issue()})
+    """Fresh CSRF token and form stamp for a form on a cached page (static/js/comments.js).
+
+    `?shown=` is how many seconds the page had been open (FormTiming.issue); anything that is
+    not a finite number counts as 0.
+    """
+    try:
+        shown_for = float(request.GET.get("shown", "0"))
+    except ValueError:
+        shown_for = 0.0
+    if not math.isfinite(shown_for):
+        shown_for = 0.0
+    return JsonResponse(
+        {"csrfToken": get_token(request), "opened": FormTiming.issue(shown_for=shown_for)}
+    )
 
 
 def resend_after_csrf_failure(request):

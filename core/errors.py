@@ -1,4 +1,4 @@
-"""The site's 500 page (handler500 in config/urls.py).
+"""The site's 500 page (handler500 in config/urls.py), and its 404 page with DEBUG on.
 
 Django has already logged the error (logger "django.request", with its traceback and, through
 core/request_id.py, the request id) when it calls this view. The page tells the reader which
@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 
-from django.http import HttpResponseServerError
+from django.conf import settings
+from django.http import Http404, HttpResponseServerError
 from django.template import loader
 from django.utils.html import escape
+from django.views.defaults import page_not_found
 
 from core import request_id
 
@@ -50,3 +52,33 @@ def server_error(request, template_name: str = "500.html") -> HttpResponseServer
         logger.exception("the 500 page could not be rendered; serving the fixed one")
         body = FALLBACK_PAGE.format(reference=escape(reference))
     return HttpResponseServerError(body)
+
+
+class SiteNotFoundPageMiddleware:
+    """With DEBUG on, answer 404s with the site's own page (templates/404.html), as production
+    does, instead of Django's technical page: `make run` then shows what readers will see.
+    DEBUG_TECHNICAL_404=1 brings Django's page back (it lists the URL patterns tried). With
+    DEBUG off this does nothing: Django renders the site's page by itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def active() -> bool:
+        return settings.DEBUG and not settings.DEBUG_TECHNICAL_404
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # No view ran: the URL matched nothing, and Django answered with its technical page.
+        if (
+            response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+            and self.active()
+        ):
+            return page_not_found(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self.active():
+            return page_not_found(request, exception)
+        return None

@@ -90,6 +90,7 @@ NOT_BUDGETED = {
     "api:schema": "the OpenAPI schema, generated from the code: no query at all",
     "api:docs": "Swagger UI's page, a fixed page: no query at all",
     "website:robots": "plain text built from URL names: no query at all",
+    "website:feed_shortcut": "a redirect to the site feed: no query at all",
     "comments:post": "answers POSTs only: not a page",
 }
 

@@ -7,6 +7,7 @@ from urllib.parse import unquote
 import pytest
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import resolve, reverse
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from api import docs as api_docs
@@ -46,6 +47,7 @@ ROUTES = [
     ("articles:search", {}, "/search/", SearchView),
     ("website:feed", {}, "/feeds/articles/", site_feeds.SiteFeed),
     ("website:feed_atom", {}, "/feeds/articles/atom/", site_feeds.SiteAtomFeed),
+    ("website:feed_shortcut", {}, "/feed/", RedirectView),
     ("topics:feed", {"slug": "iran"}, "/topics/iran/feed/", feeds.TopicFeed),
     ("topics:feed_atom", {"slug": "iran"}, "/topics/iran/feed/atom/", feeds.TopicAtomFeed),
     ("authors:feed", {"slug": "sam"}, "/authors/sam/feed/", feeds.AuthorFeed),

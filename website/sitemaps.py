@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db import connections, models
 from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.utils import timezone
 
 from articles.models import Article
@@ -37,6 +37,10 @@ class SectionSitemap(Sitemap):
     def lastmod(self, item: models.Model) -> datetime:
         return getattr(item, self.lastmod_field)
 
+    def lastmod_expression(self) -> models.Expression:
+        """lastmod() in SQL, for page_lastmods()."""
+        return F(self.lastmod_field)
+
     def page_lastmods(self) -> list[datetime]:
         """The latest change on each page of this section, first page first (empty: none).
 
@@ -49,7 +53,7 @@ class SectionSitemap(Sitemap):
             for name in items.query.order_by
         ]
         numbered = items.order_by().values(
-            n=Window(RowNumber(), order_by=ordering), stamp=F(self.lastmod_field)
+            n=Window(RowNumber(), order_by=ordering), stamp=self.lastmod_expression()
         )
         inner, params = numbered.query.sql_with_params()
         connection = connections[items.db]
@@ -75,12 +79,22 @@ def _as_datetime(value: datetime | str) -> datetime:
 
 
 class ArticleSitemap(SectionSitemap):
+    """An article's lastmod is the date readers see (Article.last_updated), not the row's
+    modified_at, which moves with every save (a demo reload, a typo fix)."""
+
+    def lastmod(self, item: Article) -> datetime | None:
+        return item.last_updated
+
+    def lastmod_expression(self) -> models.Expression:
+        # Article.last_updated in SQL: live articles always have a publish time.
+        return Greatest("publish_at", Coalesce("updated_at", "publish_at"))
+
     def items(self):
         # Only what the public may see, and not what editors asked search engines to skip.
         return (
             Article.objects.live()
             .filter(noindex=False, canonical_url="")
-            .only("slug", "modified_at")
+            .only("slug", "publish_at", "updated_at")
             .order_by("pk")
         )
 

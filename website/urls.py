@@ -1,5 +1,6 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
+from django.views.generic import RedirectView
 
 import pagecache
 from articles.models import Article
@@ -23,6 +24,12 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("feeds/articles/", feeds.SiteFeed(), name="feed"),
     path("feeds/articles/atom/", feeds.SiteAtomFeed(), name="feed_atom"),
+    # The address feed readers and people try first (WordPress's): moved for good to the feed.
+    path(
+        "feed/",
+        RedirectView.as_view(pattern_name="website:feed", permanent=True),
+        name="feed_shortcut",
+    ),
     path("sitemap.xml", sitemap_cached(views.sitemap_index), name="sitemap"),
     path(
         "sitemap-<section>.xml",

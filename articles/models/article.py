@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -421,6 +422,15 @@ class Article(SlugHistoryMixin, models.Model):
     @property
     def was_updated(self) -> bool:
         return bool(self.updated_at and self.publish_at and self.updated_at > self.publish_at)
+
+    @property
+    def last_updated(self) -> datetime | None:
+        """When the article last changed for readers: the editor's "last substantively updated"
+        date when later than publication, else the publication. The page's "Updated", the
+        sitemap's lastmod, the feeds and the structured data all give this one date; the row's
+        own modified_at also moves for typo fixes, comment switches and reloads, which are not
+        news to readers or crawlers. (ArticleSitemap computes the same in SQL.)"""
+        return self.updated_at if self.was_updated else self.publish_at
 
     def clean(self) -> None:
         if self.featured_image and not self.featured_image_alt.strip():

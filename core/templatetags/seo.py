@@ -109,7 +109,7 @@ def article_jsonld(context, article, bylines, tags) -> SafeString:
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "datePublished": article.publish_at,
-        "dateModified": article.updated_at or article.publish_at,
+        "dateModified": article.last_updated,
         # Search engines ask for an author. The workflow publishes nothing without a byline
         # (workflow.MissingByline), but older articles may have none: the publisher stands in.
         "author": [person(request, byline.author) for byline in bylines] or [publisher],

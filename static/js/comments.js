@@ -11,7 +11,12 @@
 
   function fetchTokens() {
     if (!pending) {
-      pending = fetch(form.getAttribute("data-token-url"), {
+      // How long the page has been open: the minimum-time guard counts from when the reader
+      // got the page, not from the first keystroke (comments/guards.py, FormTiming.issue).
+      var shown = Math.floor(performance.now() / 1000);
+      var url = form.getAttribute("data-token-url");
+      url += (url.indexOf("?") === -1 ? "?" : "&") + "shown=" + shown;
+      pending = fetch(url, {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       })

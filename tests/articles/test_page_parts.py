@@ -205,9 +205,10 @@ def test_a_linked_article_taken_down_is_no_longer_linked(client, rich, commit):
 
 
 def test_a_change_elsewhere_leaves_the_parts_as_they_are(client, rich, commit):
+    # Made first: a new topic changes the site footer's topic list (a query, not the parts).
+    other = ArticleFactory(primary_topic=TopicFactory(name="Arctic"))
     page(client, rich["article"])
     before = PageParts.objects.get(article=rich["article"])
-    other = ArticleFactory(primary_topic=TopicFactory(name="Arctic"))
 
     commit(lambda: setattr(other, "title", "Ice") or other.save())
 

@@ -697,3 +697,9 @@ def test_an_image_reference_in_a_code_block_is_code():
 
     assert "[[image:5]]" in rendered.html and "<figure" not in rendered.html
     assert asked == []
+
+
+def test_search_text_ends_a_heading_before_the_paragraph_that_follows():
+    rendered = render("## Shared ambitions\n\nA primary driver.\n\n### Can it last?\n\nPerhaps.")
+
+    assert rendered.text == "Shared ambitions. A primary driver. Can it last? Perhaps."

@@ -93,5 +93,6 @@ def test_article_page_works_with_the_keyboard_alone(demo_site, page):
     assert form == ["id_name", "id_email", "id_body"]
     ids = [f["id"] for f in visited]
     assert names[ids.index("id_body") + 1] == "Send for moderation"
-    # And the next Tab leaves the main content for the footer.
-    assert press_tab(page)["name"] == "Home"
+    # And the next Tab leaves the main content for the footer: its list of main topics first.
+    assert press_tab(page)["name"] == "Russia–Iran Relations"
+    assert page.evaluate("() => document.activeElement.closest('footer') !== null")

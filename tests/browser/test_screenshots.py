@@ -1,7 +1,8 @@
 """Screenshots of the pages readers see, saved to artifacts/screenshots/ (git-ignored) for people
 to look at after a run, and the layout checks that go with them: nothing wider than the window.
 
-docs/screenshots/article.png in the README is a copy of article-1280.png from this test.
+`make screenshots` runs this file and copies the pictures the README and docs show into
+docs/screenshots/ (DOCS_SHOTS in the Makefile): they are refreshed by that target, never by hand.
 """
 
 from __future__ import annotations
@@ -26,6 +27,20 @@ def png_width(path) -> int:
     return struct.unpack(">I", header[16:20])[0]
 
 
+def settle(page) -> None:
+    """Wait for the web fonts and every image, lazy ones included, so a full-page picture shows
+    what a reader scrolling down would see."""
+    page.evaluate(
+        """async () => {
+            await document.fonts.ready;
+            await Promise.all([...document.images].map((img) => {
+                img.loading = "eager";
+                return img.decode().catch(() => {});
+            }));
+        }"""
+    )
+
+
 def sideways_overflow(page) -> int:
     """How many pixels the page is wider than the window (0: no sideways scrolling)."""
     return page.evaluate(
@@ -39,6 +54,7 @@ def sideways_overflow(page) -> int:
 def test_article_page_screenshot(name, viewport, demo_site, page, screenshots_dir):
     page.set_viewport_size(viewport)
     page.goto(reverse("articles:detail", kwargs={"slug": content.PILLAR}))
+    settle(page)
     assert sideways_overflow(page) == 0
 
     first_screen = screenshots_dir / f"article-{name}.png"
@@ -53,8 +69,37 @@ def test_article_page_screenshot(name, viewport, demo_site, page, screenshots_di
 def test_home_page_screenshot(name, viewport, demo_site, page, screenshots_dir):
     page.set_viewport_size(viewport)
     page.goto(reverse("website:home"))
+    settle(page)
     assert sideways_overflow(page) == 0
 
-    path = screenshots_dir / f"home-{name}.png"
+    page.screenshot(path=screenshots_dir / f"home-{name}.png")
+    path = screenshots_dir / f"home-{name}-full.png"
     page.screenshot(path=path, full_page=True)
     assert png_width(path) == viewport["width"]
+
+
+@pytest.mark.parametrize(
+    ("name", "viewport"), [("1280", DESKTOP), ("390", PHONE)], ids=["desktop", "phone"]
+)
+def test_topic_page_screenshot(name, viewport, demo_site, page, screenshots_dir):
+    page.set_viewport_size(viewport)
+    page.goto(reverse("topics:detail", kwargs={"slug": content.MAIN_TOPIC}))
+    settle(page)
+    assert sideways_overflow(page) == 0
+
+    page.screenshot(path=screenshots_dir / f"topic-{name}.png")
+    path = screenshots_dir / f"topic-{name}-full.png"
+    page.screenshot(path=path, full_page=True)
+    assert png_width(path) == viewport["width"]
+
+
+def test_phone_header_is_two_short_rows(demo_site, page):
+    """At 390 px the header holds the name and the menu, with a Search link in place of the
+    form: under 100 px tall (it was three rows, about 190 px)."""
+    page.set_viewport_size(PHONE)
+    page.goto(reverse("website:home"))
+
+    height = page.evaluate("() => document.querySelector('.site-header').offsetHeight")
+    assert height < 100, height
+    assert not page.locator(".site-search").is_visible()
+    assert page.get_by_role("link", name="Search", exact=True).is_visible()

@@ -120,3 +120,18 @@ def test_a_blocked_domain_matches_links_subdomains_emails_and_plain_text():
 
 def test_nothing_is_blocked_with_an_empty_blocklist():
     assert blocked(body="casino spam.example") is None
+
+
+def test_the_time_counts_from_when_the_page_was_shown_not_from_the_first_keystroke(now):
+    # Read for two minutes, then asked for the stamp on starting to write, and sent at once.
+    stamp = FormTiming.issue(shown_for=120)
+
+    assert FormTiming.problem(stamp) is None
+
+
+def test_a_page_claiming_to_have_been_open_for_ever_is_credited_only_within_the_forms_life(now):
+    stamp = FormTiming.issue(shown_for=10**12)
+
+    assert FormTiming.problem(stamp) is None  # not expired: the credit is bounded
+    opened = signing.loads(stamp, salt=guards.STAMP_SALT)
+    assert now.timestamp() - opened <= django_settings.COMMENTS["FORM_MAX_AGE_SECONDS"]

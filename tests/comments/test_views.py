@@ -410,3 +410,15 @@ def test_the_comment_script_is_served_from_our_origin(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert f'<script src="{django_settings.STATIC_URL}js/comments.js" defer>' in html
+
+
+@pytest.mark.parametrize(
+    ("shown", "too_fast"),
+    [("90", False), ("0", True), ("soon", True), ("nan", True), ("inf", True), ("-50", True)],
+)
+def test_the_form_token_counts_from_when_the_page_was_shown(csrf_client, article, shown, too_fast):
+    response = csrf_client.get(reverse("comments:form_token"), {"shown": shown})
+
+    assert response.status_code == 200
+    problem = FormTiming.problem(response.json()["opened"])
+    assert (problem == FormTiming.TOO_FAST) is too_fast

@@ -170,3 +170,23 @@ def test_hostile_title_cannot_break_out_of_the_json_ld_script(client):
 
     assert "<script>alert(1)" not in html
     assert jsonld(html)["NewsArticle"]["headline"] == "</script><script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(
+    ("updated_at", "expected"),
+    [(None, "2026-01-15T09:00:00"), ("2026-02-20T10:30:00+00:00", "2026-02-20T10:30:00")],
+    ids=["never updated", "updated"],
+)
+def test_every_modified_date_is_the_one_readers_see(client, article, updated_at, expected):
+    """JSON-LD, Open Graph and the page's "Updated" agree, and none is the row's modified_at
+    (which every save moves, typo fixes included)."""
+    article.updated_at = updated_at
+    article.save()
+    article.refresh_from_db()
+    assert not article.modified_at.isoformat().startswith(expected)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert jsonld(html)["NewsArticle"]["dateModified"].startswith(expected)
+    assert meta(html, "article:modified_time")[0].startswith(expected)
+    assert (f'Updated <time datetime="{expected}' in html) is (updated_at is not None)

@@ -212,3 +212,29 @@ def test_site_pages_are_published_and_clean_and_both_menus_link_them(demo, clien
     assert [item.label for item in footer.items.all()] == ["Home", "About", "Contact", "Privacy"]
     for url in ("/about/", "/contact/", "/privacy/", "/topics/russia-iran-relations/"):
         assert f'href="{url}"' in html, url
+
+
+def test_every_demo_article_gets_its_own_drawn_image_with_a_description(
+    db, demo_now, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    load()
+
+    for article in Article.objects.filter(slug__in=DEMO_SLUGS):
+        assert article.featured_image.name == f"demo/{article.slug}.png"
+        assert (tmp_path / article.featured_image.name).exists()
+        assert (article.featured_image_width, article.featured_image_height) == (1600, 1000)
+        assert set(article.featured_image_renditions["widths"]) == {"480", "800", "1200", "1600"}
+        assert article.featured_image_alt
+        assert article.featured_image_credit == "Illustration: Dossier demo"
+
+
+def test_loading_the_demo_again_reuses_its_images(db, demo_now, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    load()
+    before = {a.slug: a.featured_image_renditions for a in Article.objects.all()}
+
+    load()
+
+    assert {a.slug: a.featured_image_renditions for a in Article.objects.all()} == before
+    assert len(list((tmp_path / "demo").glob("*.png"))) == len(DEMO_SLUGS)

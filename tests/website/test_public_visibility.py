@@ -59,6 +59,7 @@ HIDDEN = {
 NOT_IN_PUBLIC_URLS = {
     "articles:preview": "shows one unpublished article to holders of a signed, expiring token",
     "comments:post": "takes POSTs only; its page for GET is comments:write, covered below",
+    "website:feed_shortcut": "a redirect to the site feed (website:feed), which is covered",
 }
 
 

@@ -466,3 +466,33 @@ MENUS = {
         ("page", "privacy", "Privacy"),
     ],
 }
+
+
+#: Each demo article's featured image: a drawing made at load time (website/demo/illustrations.py)
+#: and the description readers who cannot see it are given.
+IMAGE_CREDIT = "Illustration: Dossier demo"
+IMAGES = {
+    PILLAR: (
+        "partnership-map",
+        "A stylised map: two land masses across a sea, joined by a dashed route between two "
+        "marked cities.",
+    ),
+    "syria-after-assad": (
+        "rings",
+        "Abstract composition: concentric rings around a circle split into a red and a teal half.",
+    ),
+    "russia-iran-arms-pipeline": (
+        "bar-chart",
+        "An illustrative bar chart without figures: bars rising from left to right under a "
+        "trend line, three of them picked out in red.",
+    ),
+    "north-south-corridor-sanctions": (
+        "corridor",
+        "A stylised route running north to south through contour lines, with stations along "
+        "it beside a strip of water.",
+    ),
+    "russia-iran-israel-triangle": (
+        "triangle",
+        "Abstract composition: a triangle whose three corners are marked by coloured circles.",
+    ),
+}

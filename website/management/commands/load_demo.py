@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -17,7 +19,7 @@ from authors.models import Author, AuthorLink, Expert
 from comments.models import Comment, CommentStatus
 from pages.models import Menu, MenuItem, Page, PageStatus
 from topics.models import Topic
-from website.demo import content
+from website.demo import content, illustrations
 
 
 class Command(BaseCommand):
@@ -195,5 +197,23 @@ def _save_article(data: dict, topics: dict[str, Topic]) -> Article:
     article.expire_at = None
     article.seo_title = data["seo_title"]
     article.meta_description = data["meta_description"]
+    _set_image(article)
     article.save()
     return article
+
+
+def _set_image(article: Article) -> None:
+    """Give a demo article its drawing, made and stored once (through the storage API, so it
+    lands wherever media goes); a reload reuses the stored file and its renditions."""
+    if article.slug not in content.IMAGES:
+        return
+    kind, alt = content.IMAGES[article.slug]
+    name = f"demo/{article.slug}.png"
+    if article.featured_image.name != name or not default_storage.exists(name):
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        png = illustrations.draw_png(kind, seed=article.slug)
+        article.featured_image = default_storage.save(name, ContentFile(png))
+        article.featured_image_renditions = {}  # made again from the new file on save
+    article.featured_image_alt = alt
+    article.featured_image_credit = content.IMAGE_CREDIT
