@@ -61,14 +61,14 @@ def test_article_page_works_with_the_keyboard_alone(demo_site, page):
     assert skip["outline"] and skip["onScreen"], skip
 
     # Without taking it: the header, in the order it reads.
-    header = [press_tab(page) for _ in range(6)]
+    header = [press_tab(page) for _ in range(7)]
     assert [f["name"] for f in header] == [
-        "Dossier", "Search articles", "Search", "Topics", "Authors", "Experts",
+        "Dossier", "Search articles", "Search", "Topics", "Authors", "Experts", "About",
     ]  # fmt: skip
     assert all(f["outline"] for f in header), header
 
     # Back to the skip link and take it: focus moves into the main content.
-    for _ in range(6):
+    for _ in range(7):
         page.keyboard.press("Shift+Tab")
     assert page.evaluate(FOCUSED)["name"] == "Skip to content"
     page.keyboard.press("Enter")
