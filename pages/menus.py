@@ -30,6 +30,7 @@ from pagecache import snapshots
 from pagecache.backend import CACHE_UNREACHABLE
 from pagecache.conf import config
 from pagecache.schedule import next_scheduled_change
+from topics.models import Topic
 
 from .models import Menu, MenuItem, PageStatus
 
@@ -48,12 +49,16 @@ class MenuLink:
 class KeptMenus:
     links: dict[str, list[MenuLink]]
     shows: set[str]
+    #: The main topics, for the footer's list of topics (kept here so that one read of
+    #: versions covers everything the frame of a page shows).
+    topics: list[MenuLink] = field(default_factory=list)
     pinned: dict[str, int] = field(default_factory=dict)
     expires_at: float = 0.0
 
 
 def read_menus() -> KeptMenus:
-    """The menus' links from the database (one query), and the tags of what they show."""
+    """The menus' links and the main topics from the database (two queries), and the tags of
+    what they show."""
     now = timezone.now()
     items = (
         MenuItem.objects.filter(
@@ -77,11 +82,13 @@ def read_menus() -> KeptMenus:
         .order_by("menu__location", "sort_order", "pk")
     )
     links: dict[str, list[MenuLink]] = {}
-    shows = {MENUS_TAG}
+    shows = {MENUS_TAG, pagecache.collection("topics")}
     for item in items:
         links.setdefault(item.menu.location, []).append(MenuLink(str(item), item.get_url()))
         shows |= pagecache.tags_of([item.page, item.article, item.topic])
-    return KeptMenus(links=links, shows=shows)
+    main_topics = Topic.objects.filter(parent__isnull=True).only("name", "slug", "parent_id")
+    topics = [MenuLink(topic.name, topic.get_absolute_url()) for topic in main_topics]
+    return KeptMenus(links=links, shows=shows, topics=topics)
 
 
 #: This process's copy of the kept menus: checked against the versions like the shared copy,

@@ -29,7 +29,6 @@ from pagecache import SITE_TAG, collection, collection_of, every, object_tag, sc
 from pages.menus import MENUS_TAG, forget_menus
 from pages.models import Menu, MenuItem, Page
 from topics.models import Topic
-from topics.selectors import forget_main_topic_links
 
 #: Fields whose change moves an article into, out of or within a list.
 LIST_FIELDS = ("status", "publish_at", "expire_at", "deleted_at", "featured", "primary_topic_id")
@@ -105,8 +104,6 @@ def shown_object_changed(sender, instance, raw=False, **kwargs) -> None:
         return
     lists = {Author: "authors", Expert: "experts", Topic: "topics", Tag: "tags"}
     refresh(tags={tag_for(instance), every(sender), collection(lists[sender])})
-    if sender is Topic:
-        forget_main_topic_links()  # the footer's list, on every page
 
 
 def library_image_changed(sender, instance: Image, raw=False, **kwargs) -> None:

@@ -16,3 +16,12 @@ def menu(context, location: str, label: str = "") -> dict:
     request = context.get("request")
     links = menus_for(request).links.get(location, []) if request is not None else []
     return {"links": links, "location": location, "request": request}
+
+
+@register.inclusion_tag("includes/menu_topics.html", takes_context=True)
+def footer_topics(context) -> dict:
+    """<li> links to the main topics, for the site footer, kept with the menus
+    (pages/menus.py): no query and no cache read of its own. The page then depends on the list
+    of topics, so adding, renaming or removing a topic refreshes every cached page."""
+    request = context.get("request")
+    return {"topics": menus_for(request).topics if request is not None else []}

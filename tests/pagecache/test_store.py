@@ -401,7 +401,7 @@ def test_renaming_a_topic_refreshes_its_pages_and_cards(site, commit):
 
     changed = refreshed(site, rename)
 
-    # Every HTML page's footer lists the main topics (topics/selectors.main_topic_links), so a
+    # Every HTML page's footer lists the main topics (kept with the menus, pages/menus.py), so a
     # topic's change refreshes every page; topics change seldom. Another topic's feed stays.
     assert changed == set(pages(site)) - {"iran-feed"}
 

@@ -12,12 +12,9 @@ from __future__ import annotations
 from html import escape
 
 from django import template
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-import pagecache
 from core.paths import slug_paths
-from topics.selectors import main_topic_links
 
 register = template.Library()
 
@@ -47,19 +44,3 @@ def topic_tree(rows) -> SafeString:
         )
         items.append(f"<li>{link(row)}{nested}</li>")
     return SafeString(f'<ul class="topic-list">{"".join(items)}</ul>')  # each part escaped above
-
-
-@register.simple_tag(takes_context=True)
-def footer_topics(context) -> SafeString:
-    """<li> links to the main topics, for the site footer on every page (topics/selectors.py
-    keeps the list in the cache: no query per page).
-
-    The page then depends on the list of topics, so adding, renaming or removing a topic
-    refreshes every cached page (topics change seldom; pages are rebuilt on their next visit).
-    """
-    request = context.get("request")
-    if request is not None:
-        pagecache.depends_on(request, pagecache.collection("topics"))
-    return format_html_join(
-        "", '<li><a href="{}">{}</a></li>', ((url, name) for name, url in main_topic_links())
-    )
