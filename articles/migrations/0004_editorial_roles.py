@@ -63,9 +63,12 @@ def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations run; create them now so the groups
     # can refer to them on a fresh database.
     for app_config in apps.get_app_configs():
+        # Restored afterwards: called with the live app registry (tests do), leaving it None would
+        # stop Django creating content types and permissions for the app after a flush.
+        previous = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -26,9 +26,12 @@ ROLES = {"Moderators": MODERATION, "Editors": MODERATION}
 def grant(apps, schema_editor):
     # Permissions are normally created after all migrations; this one needs them now.
     for config in apps.get_app_configs():
+        # Restored afterwards: called with the live app registry (tests do), leaving it None would
+        # stop Django creating content types and permissions for the app after a flush.
+        previous = getattr(config, "models_module", None)
         config.models_module = True
         create_permissions(config, verbosity=0)
-        config.models_module = None
+        config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, codes in ROLES.items():

@@ -32,9 +32,12 @@ def create_menus(apps, schema_editor):
 
 def grant_editors(apps, schema_editor):
     app_config = apps.get_app_config("pages")
+    # Restored afterwards: called with the live app registry (tests do), leaving it None would
+    # stop Django creating content types and permissions for the app after a flush.
+    previous = getattr(app_config, "models_module", None)
     app_config.models_module = True
     create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     editors = Group.objects.filter(name="Editors").first()

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 roles_migration = importlib.import_module("articles.migrations.0004_editorial_roles")
 moderation_migration = importlib.import_module("comments.migrations.0002_moderation_roles")
 library_migration = importlib.import_module("images.migrations.0002_roles")
+pages_migration = importlib.import_module("pages.migrations.0002_menus_and_roles")
 
 
 def granted_by_migrations(name: str) -> set[str]:
@@ -23,7 +24,15 @@ def granted_by_migrations(name: str) -> set[str]:
         set(roles_migration.ROLES[name])
         | set(moderation_migration.ROLES.get(name, []))
         | set(library_migration.ROLES.get(name, []))
+        | pages_granted(name)
     )
+
+
+def pages_granted(name: str) -> set[str]:
+    """Site pages, menus and redirects are the editors' (pages/migrations/0002)."""
+    if name != EDITORS:
+        return set()
+    return {f"pages.{codename}" for codename in pages_migration.EDITOR_PERMISSIONS}
 
 
 def permissions_of(name: str) -> set[str]:
@@ -118,6 +127,7 @@ def test_running_the_roles_migrations_again_changes_nothing():
     roles_migration.create_roles(apps, schema_editor=None)
     moderation_migration.grant(apps, schema_editor=None)
     library_migration.grant(apps, schema_editor=None)
+    pages_migration.grant_editors(apps, schema_editor=None)
 
     assert Group.objects.filter(name__in=roles_migration.ROLES).count() == 3
     assert {name: permissions_of(name) for name in roles_migration.ROLES} == before
@@ -149,4 +159,4 @@ def test_reversing_the_moderation_migration_removes_only_comment_permissions():
     for name in (EDITORS, MODERATORS):
         assert permissions_of(name) == set(roles_migration.ROLES[name]) | set(
             library_migration.ROLES[name]
-        )
+        ) | pages_granted(name)
