@@ -97,6 +97,41 @@
     replaceSelection(textarea, lead + block + tail, lead.length + from, lead.length + to);
   }
 
+  // A search box and its list of result buttons, worked from the keyboard: Enter takes the
+  // first result, the arrows move through the list and back to the box, Escape closes it.
+  function pickWithKeys(input, results, close) {
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault(); // never submit the article form from here
+        var first = results.querySelector("button");
+        if (first && !results.hidden) {
+          first.click();
+        }
+      } else if (event.key === "ArrowDown" && !results.hidden) {
+        event.preventDefault();
+        results.querySelector("button").focus();
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    results.addEventListener("keydown", function (event) {
+      var buttons = Array.prototype.slice.call(results.querySelectorAll("button"));
+      var at = buttons.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var next = at + (event.key === "ArrowDown" ? 1 : -1);
+        if (next < 0) {
+          input.focus();
+        } else if (next < buttons.length) {
+          buttons[next].focus();
+        }
+      } else if (event.key === "Escape") {
+        close();
+        input.focus();
+      }
+    });
+  }
+
   function insertHeading(textarea) {
     var value = textarea.value;
     var lineStart = value.lastIndexOf("\n", textarea.selectionStart - 1) + 1;
@@ -292,36 +327,7 @@
     }, SEARCH_DELAY_MS);
 
     input.addEventListener("input", search);
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") {
-        event.preventDefault(); // never submit the article form from here
-        var first = results.querySelector("button");
-        if (first && !results.hidden) {
-          first.click();
-        }
-      } else if (event.key === "ArrowDown" && !results.hidden) {
-        event.preventDefault();
-        results.querySelector("button").focus();
-      } else if (event.key === "Escape") {
-        close();
-      }
-    });
-    results.addEventListener("keydown", function (event) {
-      var buttons = Array.prototype.slice.call(results.querySelectorAll("button"));
-      var at = buttons.indexOf(document.activeElement);
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        event.preventDefault();
-        var next = at + (event.key === "ArrowDown" ? 1 : -1);
-        if (next < 0) {
-          input.focus();
-        } else if (next < buttons.length) {
-          buttons[next].focus();
-        }
-      } else if (event.key === "Escape") {
-        close();
-        input.focus();
-      }
-    });
+    pickWithKeys(input, results, close);
     results.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-slug]");
       if (!button) {
@@ -420,36 +426,7 @@
     input.addEventListener("input", debounce(search, SEARCH_DELAY_MS));
     // An image just uploaded in another tab is among the newest when the box is entered again.
     input.addEventListener("focus", search);
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") {
-        event.preventDefault(); // never submit the article form from here
-        var first = results.querySelector("button");
-        if (first && !results.hidden) {
-          first.click();
-        }
-      } else if (event.key === "ArrowDown" && !results.hidden) {
-        event.preventDefault();
-        results.querySelector("button").focus();
-      } else if (event.key === "Escape") {
-        close();
-      }
-    });
-    results.addEventListener("keydown", function (event) {
-      var buttons = Array.prototype.slice.call(results.querySelectorAll("button"));
-      var at = buttons.indexOf(document.activeElement);
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        event.preventDefault();
-        var next = at + (event.key === "ArrowDown" ? 1 : -1);
-        if (next < 0) {
-          input.focus();
-        } else if (next < buttons.length) {
-          buttons[next].focus();
-        }
-      } else if (event.key === "Escape") {
-        close();
-        input.focus();
-      }
-    });
+    pickWithKeys(input, results, close);
     results.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-image-id]");
       if (!button) {

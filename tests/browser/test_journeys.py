@@ -473,6 +473,37 @@ def test_slug_follows_the_title_until_the_editor_writes_their_own(editor_user, n
     expect(page.get_by_label("Slug:")).to_have_value("settled-title")
 
 
+def test_the_body_pickers_work_from_the_keyboard(editor_user, new_context):
+    """The article-link and image pickers share their keys (pickWithKeys in
+    static/js/article-editor.js): Down into the results, Up back to the box, Enter on a result
+    inserts it."""
+    ArticleFactory(title="Northern Corridor Tolls", slug="tolls", authors=[AuthorFactory()])
+    page = new_context().new_page()
+    log_in(page, "editor")
+    page.goto(reverse("admin:articles_article_add"))
+    body = BodyEditor(page)
+    body.type("Start. ")
+
+    search = page.locator("#id_body-article-search")
+    results = page.locator("#id_body-article-results")
+    search.fill("Northern")
+    first = results.get_by_role("button", name="Northern Corridor Tolls")
+    expect(first).to_be_visible()
+    search.press("ArrowDown")
+    expect(first).to_be_focused()
+    first.press("ArrowUp")
+    expect(search).to_be_focused()
+    search.press("Enter")  # the first result, without leaving the box
+    expect(body.textarea).to_have_value(re.compile(r"\(article:tolls\)"))
+    expect(results).to_be_hidden()
+    expect(page).to_have_url(re.compile(r"/add/$"))  # Enter did not submit the form
+
+    image_search = page.locator("#id_body-image-search")
+    image_search.fill("zzz-nothing-matches")
+    image_search.press("Escape")
+    expect(page.locator("#id_body-image-results")).to_be_hidden()
+
+
 # --- (f) inviting a writer ----------------------------------------------------------------------
 
 
