@@ -103,3 +103,11 @@ def test_phone_header_is_two_short_rows(demo_site, page):
     assert height < 100, height
     assert not page.locator(".site-search").is_visible()
     assert page.get_by_role("link", name="Search", exact=True).is_visible()
+
+
+def test_wide_screens_show_the_search_form_and_no_second_search_link(demo_site, page):
+    page.set_viewport_size(DESKTOP)
+    page.goto(reverse("website:home"))
+
+    assert page.locator(".site-search").is_visible()
+    assert not page.locator(".site-nav__search").is_visible()
