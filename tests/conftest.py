@@ -23,6 +23,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _migration_data_restored(django_db_serialized_rollback):
+    """Every test that commits (transactional_db: the browser tests, the two hosts, the backup
+    drills) starts with what the migrations wrote: content types, permissions, the editorial
+    roles' groups, the menus.
+
+    Such a test empties every table afterwards instead of rolling back, and serialized rollback
+    puts the migrations' rows back before the next one. It must be every such test, not some:
+    an emptying that is not followed by the serialized rows lets Django create content types
+    afresh under new ids, and the next serialized test's rows then collide with them. Tests
+    that roll back are unaffected."""
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

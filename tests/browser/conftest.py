@@ -83,14 +83,6 @@ def playwright(_django_beside_playwright, playwright):
     return playwright
 
 
-@pytest.fixture(autouse=True)
-def _migration_data_restored(django_db_serialized_rollback):
-    """Each browser test starts with what the migrations wrote (the editorial roles' groups).
-
-    The live server needs transactional_db, which empties every table after a test instead of
-    rolling back; serialized rollback puts the migrations' rows back before the next one."""
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
