@@ -31,16 +31,29 @@ class ArticleListPage(SlugObjectMixin, ListView):
     def get_queryset(self):
         return page_parts.card_rows(self.get_articles().newest_first())
 
+    def lead_rows(self, page) -> list[tuple]:
+        """Kept cards' rows (page_parts.card_rows()) of the articles this page of the list leads
+        with, shown as leads above it and not in it: none unless a subclass says."""
+        return []
+
     def get_context_data(self, **kwargs):
         started = page_parts.cards_started()  # before the cards' data is read
         context = super().get_context_data(**kwargs)
-        cards = page_parts.cards(context["articles"], started=started)
-        context.update(articles=cards, object=self.object)
+        leads = self.lead_rows(context["page_obj"])
+        # One read of versions for the leads and the list together.
+        shown = page_parts.cards([*leads, *context["articles"]], started=started)
+        lead_pks = {row[0] for row in leads}
+        cards = [card for card in shown if card.pk not in lead_pks]
+        context.update(
+            articles=cards,
+            leads=[card for card in shown if card.pk in lead_pks],
+            object=self.object,
+        )
         pagecache.depends_on(
             self.request,
             self.object,
             pagecache.collection("articles", self.object),
-            page_parts.shown_on(cards),
+            page_parts.shown_on(shown),
         )
         return context
 
@@ -96,14 +109,17 @@ class TopicDetailView(ArticleListPage):
 
         return KnownCountPaginator(NewestRows(newest), per_page, count=count, **kwargs)
 
+    def lead_rows(self, page) -> list[tuple]:
+        # The pillar leads the first page only, and only while it is live.
+        pillar_pk = self.object.pillar_article_id
+        if not pillar_pk or page.number != 1:
+            return []
+        return list(page_parts.card_rows(Article.objects.live().filter(pk=pillar_pk)))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         topic = self.object
-        # The pillar leads the first page only, and only while it is live.
-        pillar = None
-        if topic.pillar_article_id and context["page_obj"].number == 1:
-            pillar = Article.objects.live().with_cards().filter(pk=topic.pillar_article_id).first()
-        context.update(pillar=pillar, subtopics=self.subtopics)
+        context.update(pillar=next(iter(context["leads"]), None), subtopics=self.subtopics)
         pagecache.depends_on(
             self.request,
             topic.parent,
@@ -112,7 +128,6 @@ class TopicDetailView(ArticleListPage):
             pagecache.object_tag(Article, topic.pillar_article_id)
             if topic.pillar_article_id
             else None,
-            shown_on_cards([pillar] if pillar else []),
         )
         return context
 

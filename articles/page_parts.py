@@ -136,19 +136,23 @@ def card_shows(article: Article) -> set[str]:
 
 
 class Card:
-    """One article's card in a list: its finished HTML (`card_html`, as
-    templates/includes/article_list.html reads it) and the page cache's tags of what it shows."""
+    """One article's card: its finished HTML as a list shows it (`card_html`, as
+    templates/includes/article_list.html reads it) and as a lead (`lead_html`), and the page
+    cache's tags of what it shows."""
 
-    __slots__ = ("card_html", "pk", "shows")
+    __slots__ = ("card_html", "lead_html", "pk", "shows")
 
-    def __init__(self, pk: int, card_html: SafeString, shows: Iterable[str]) -> None:
+    def __init__(
+        self, pk: int, card_html: SafeString, lead_html: SafeString, shows: Iterable[str]
+    ) -> None:
         self.pk = pk
         self.card_html = card_html
+        self.lead_html = lead_html
         self.shows = shows
 
 
 #: What cards() reads of each listed article: no model instance, no byline, just its kept card.
-CARD_ROW = ("pk", "kept_card__html", "kept_card__shows")
+CARD_ROW = ("pk", "kept_card__html", "kept_card__lead_html", "kept_card__shows")
 
 
 def card_rows(articles: ArticleQuerySet) -> QuerySet:
@@ -168,18 +172,20 @@ def cards(rows: Iterable[tuple], *, started: int | None) -> list[Card]:
     rows = list(rows)
     current: dict[int, Card] = {}
     if enabled():
-        kept = [(pk, html, shows) for pk, html, shows in rows if shows is not None]
+        # A card kept before leads were kept has no lead: it is rendered again.
+        kept = [row for row in rows if row[3] is not None and row[2]]
         try:
-            versions = snapshots.current(set().union(*(shows for _, _, shows in kept)))
+            versions = snapshots.current(set().union(*(row[3] for row in kept)))
         except CACHE_UNREACHABLE:  # render every card, keep none
             kept, started = [], None
-        for pk, html, shows in kept:
+        for pk, html, lead_html, shows in kept:
             if all(versions.get(tag) == version for tag, version in shows.items()):
-                current[pk] = Card(pk, mark_safe(html), shows)  # our own template's output
-    missing = [pk for pk, _, _ in rows if pk not in current]
+                # Our own template's output.
+                current[pk] = Card(pk, mark_safe(html), mark_safe(lead_html), shows)
+    missing = [row[0] for row in rows if row[0] not in current]
     if missing:
         current.update(_render_cards(missing, started=started))
-    return [current[pk] for pk, _, _ in rows if pk in current]
+    return [current[row[0]] for row in rows if row[0] in current]
 
 
 def _render_cards(pks: list[int], *, started: int | None) -> dict[int, Card]:
@@ -189,8 +195,9 @@ def _render_cards(pks: list[int], *, started: int | None) -> dict[int, Card]:
     now = timezone.now()
     for article in articles:
         html = render_to_string(CARD_TEMPLATE, {"article": article})
+        lead_html = render_to_string(CARD_TEMPLATE, {"article": article, "is_lead": True})
         shows = card_shows(article)
-        made[article.pk] = Card(article.pk, SafeString(html), shows)
+        made[article.pk] = Card(article.pk, SafeString(html), SafeString(lead_html), shows)
         if not enabled() or started is None:
             continue
         try:
@@ -198,13 +205,21 @@ def _render_cards(pks: list[int], *, started: int | None) -> dict[int, Card]:
         except CACHE_UNREACHABLE:
             continue
         if pinned is not None:
-            fresh.append(KeptCard(article=article, html=html, shows=pinned, rendered_at=now))
+            fresh.append(
+                KeptCard(
+                    article=article,
+                    html=html,
+                    lead_html=lead_html,
+                    shows=pinned,
+                    rendered_at=now,
+                )
+            )
     if fresh:
         KeptCard.objects.bulk_create(
             fresh,
             update_conflicts=True,
             unique_fields=["article"],
-            update_fields=["html", "shows", "rendered_at"],
+            update_fields=["html", "lead_html", "shows", "rendered_at"],
         )
     return made
 

@@ -14,7 +14,6 @@ from django.views.generic import TemplateView
 
 import pagecache
 from articles import page_parts
-from articles.listings import shown_on_cards
 from articles.models import Article
 from comments.views import CSRF_RESENDABLE, resend_after_csrf_failure
 from topics.models import Topic
@@ -31,21 +30,21 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         live = Article.objects.live().newest_first()
         # The lead is the newest featured article, else the newest; the list the newest others.
-        lead_pk = live.filter(featured=True).values_list("pk", flat=True).first()
+        # Both come as kept cards' rows (articles/page_parts.py): no article is read in full.
         rows = list(page_parts.card_rows(live)[: self.latest_count + 1])
-        if lead_pk is None and rows:
-            lead_pk = rows[0][0]
-        latest = page_parts.cards(
-            [row for row in rows if row[0] != lead_pk][: self.latest_count], started=started
+        featured = list(page_parts.card_rows(live.filter(featured=True))[:1])
+        lead_row = featured[0] if featured else rows[0] if rows else None
+        others = [row for row in rows if lead_row is None or row[0] != lead_row[0]]
+        shown = page_parts.cards(
+            ([lead_row] if lead_row else []) + others[: self.latest_count], started=started
         )
-        lead = live.with_cards().filter(pk=lead_pk).first() if lead_pk is not None else None
-        context.update(lead=lead, latest=latest, topics=Topic.objects.tree_rows())
+        lead = shown.pop(0) if shown and lead_row and shown[0].pk == lead_row[0] else None
+        context.update(lead=lead, latest=shown, topics=Topic.objects.tree_rows())
         pagecache.depends_on(
             self.request,
             pagecache.collection("articles"),
             pagecache.collection("topics"),
-            shown_on_cards([lead] if lead else []),
-            page_parts.shown_on(latest),
+            page_parts.shown_on([lead, *shown] if lead else shown),
         )
         return context
 

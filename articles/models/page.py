@@ -56,7 +56,9 @@ class PageParts(models.Model):
 
 
 class KeptCard(models.Model):
-    """An article's card as lists show it (home, topic, author and tag pages), rendered once.
+    """An article's card as lists show it (home, topic, author and tag pages), rendered once,
+    in its two forms: `html` as a list shows it, `lead_html` as the home page's lead or a
+    topic's pillar shows it (image at once, whole standfirst).
 
     Written by articles/page_parts.cards(); stale, like PageParts, as soon as a version of
     what it shows moves on: the article, its topic, its authors.
@@ -70,6 +72,8 @@ class KeptCard(models.Model):
         editable=False,
     )
     html = models.TextField(editable=False)
+    #: Empty in cards kept before leads were kept: rendered again when next shown.
+    lead_html = models.TextField(editable=False, default="")
     shows = models.JSONField(editable=False)
     rendered_at = models.DateTimeField(editable=False)
 

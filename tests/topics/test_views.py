@@ -57,7 +57,7 @@ def test_subtopic_page_breadcrumbs_include_the_parent(client, topic):
     assert crumbs.one(aria_current="page").text == "Arms trade"
 
 
-def test_pillar_leads_page_one_under_start_here_and_is_not_repeated(client, topic):
+def test_pillar_leads_page_one_labelled_start_here_and_is_not_repeated(client, topic):
     topic.pillar_article = ArticleFactory(
         title="The pillar", primary_topic=topic, publish_at=day(9)
     )
@@ -67,8 +67,10 @@ def test_pillar_leads_page_one_under_start_here_and_is_not_repeated(client, topi
     response = client.get("/topics/russia-iran/")
 
     pillar = pillar_section(response)
-    assert pillar.one("h2").text == "Start here"
-    assert [a.text for a in pillar.select("h3")] == ["The pillar"]
+    # "Start here" names the section; the pillar's title is its heading.
+    assert pillar.one("p", class_="section-heading").text == "Start here"
+    assert pillar.one(id=pillar.attrs["aria-labelledby"]).text == "Start here"
+    assert [a.text for a in pillar.select("h2")] == ["The pillar"]
     assert listed(response) == ["Other"]
     assert response.content.decode().count("The pillar") == 1
 
@@ -96,7 +98,7 @@ def test_pillar_from_another_topic_still_leads(client, topic):
 
     response = client.get("/topics/russia-iran/")
 
-    assert [a.text for a in pillar_section(response).select("h3")] == ["Borrowed pillar"]
+    assert [a.text for a in pillar_section(response).select("h2")] == ["Borrowed pillar"]
     assert listed(response) == []
 
 
