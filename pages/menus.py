@@ -26,17 +26,19 @@ from django.utils import timezone
 
 import pagecache
 from articles.models import live_q
+from core.paths import slug_paths
 from pagecache import snapshots
 from pagecache.backend import CACHE_UNREACHABLE
 from pagecache.conf import config
 from pagecache.schedule import next_scheduled_change
 from topics.models import Topic
+from topics.tree import tree_html
 
 from .models import Menu, MenuItem, PageStatus
 
 #: Names the shape of KeptMenus too: a copy pickled by older code, without a field this code
 #: reads, must never be found. Change the suffix whenever KeptMenus changes.
-MENUS_KEY = "pages:menus:2"
+MENUS_KEY = "pages:menus:3"
 #: Every page shows the menus: this tag moves on whenever a menu or a menu link changes.
 MENUS_TAG = pagecache.every(Menu)
 
@@ -51,16 +53,17 @@ class MenuLink:
 class KeptMenus:
     links: dict[str, list[MenuLink]]
     shows: set[str]
-    #: The main topics, for the footer's list of topics (kept here so that one read of
-    #: versions covers everything the frame of a page shows).
+    #: The main topics, for the footer's list of topics, and the tree of every topic the home
+    #: page shows (kept here so that one read of versions covers all of the site's navigation).
     topics: list[MenuLink] = field(default_factory=list)
+    topic_tree: str = ""
     pinned: dict[str, int] = field(default_factory=dict)
     expires_at: float = 0.0
 
 
 def read_menus() -> KeptMenus:
-    """The menus' links and the main topics from the database (two queries), and the tags of
-    what they show."""
+    """The menus' links and the topics from the database (two queries), and the tags of what
+    they show."""
     now = timezone.now()
     items = (
         MenuItem.objects.filter(
@@ -88,9 +91,10 @@ def read_menus() -> KeptMenus:
     for item in items:
         links.setdefault(item.menu.location, []).append(MenuLink(str(item), item.get_url()))
         shows |= pagecache.tags_of([item.page, item.article, item.topic])
-    main_topics = Topic.objects.filter(parent__isnull=True).only("name", "slug", "parent_id")
-    topics = [MenuLink(topic.name, topic.get_absolute_url()) for topic in main_topics]
-    return KeptMenus(links=links, shows=shows, topics=topics)
+    rows = list(Topic.objects.tree_rows())
+    path = slug_paths("topics:detail")
+    topics = [MenuLink(row["name"], path(row["slug"])) for row in rows if row["parent_id"] is None]
+    return KeptMenus(links=links, shows=shows, topics=topics, topic_tree=tree_html(rows))
 
 
 #: This process's copy of the kept menus: checked against the versions like the shared copy,

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
@@ -16,7 +17,7 @@ import pagecache
 from articles import page_parts
 from articles.models import Article
 from comments.views import CSRF_RESENDABLE, resend_after_csrf_failure
-from topics.models import Topic
+from pages.menus import menus_for
 
 from .sitemaps import SITEMAPS
 
@@ -39,7 +40,9 @@ class HomeView(TemplateView):
             ([lead_row] if lead_row else []) + others[: self.latest_count], started=started
         )
         lead = shown.pop(0) if shown and lead_row and shown[0].pk == lead_row[0] else None
-        context.update(lead=lead, latest=shown, topics=Topic.objects.tree_rows())
+        # The tree of topics is kept with the site's menus: no query, no render.
+        topic_tree = mark_safe(menus_for(self.request).topic_tree)  # topics/tree.py escapes
+        context.update(lead=lead, latest=shown, topic_tree=topic_tree)
         pagecache.depends_on(
             self.request,
             pagecache.collection("articles"),

@@ -1,28 +1,26 @@
-"""Lists of topics written in Python: the home page's tree and the site footer's list.
+"""The home page's tree of topics, written in Python.
 
 A site may have a hundred or more topics; through the template language each list item cost
 several node renders, and reading them as model instances with their subtopics prefetched cost
 two queries and a model instance each. Here the topics come as plain rows in one query
 (`Topic.objects.tree_rows()`) and each link's path is built without walking the URL resolver
-(core/paths.py). The markup is the same as a template would write.
+(core/paths.py). The markup is the same as a template would write. The tree is kept with the
+site's menus (pages/menus.py), so it is written once per change of the topics, not per page.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from django import template
 from django.utils.safestring import SafeString
 
 from core.paths import slug_paths
 
-register = template.Library()
 
-
-@register.simple_tag
-def topic_tree(rows) -> SafeString:
+def tree_html(rows) -> SafeString:
     """<ul class="topic-list"> of the main topics, each with its subtopics, from
-    `Topic.objects.tree_rows()` (ordered by name; a subtopic's parent is among the rows)."""
+    `Topic.objects.tree_rows()` (ordered by name; a subtopic's parent is among the rows);
+    nothing when there are no topics."""
     path = slug_paths("topics:detail")
 
     def link(row: dict) -> str:
@@ -43,4 +41,6 @@ def topic_tree(rows) -> SafeString:
             else ""
         )
         items.append(f"<li>{link(row)}{nested}</li>")
+    if not items:
+        return SafeString()
     return SafeString(f'<ul class="topic-list">{"".join(items)}</ul>')  # each part escaped above
