@@ -58,8 +58,9 @@ def described(article: Article) -> tuple:
     )
 
 
-def as_sql_calls():
-    return mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql)
+def calls_of(method: str):
+    original = getattr(SQLCompiler, method)
+    return mock.patch.object(SQLCompiler, method, autospec=True, side_effect=original)
 
 
 # --- same rows as the plain queryset -------------------------------------------------------
@@ -154,13 +155,15 @@ def test_later_runs_compile_nothing():
     built = mock.Mock(side_effect=lambda now, slug: live_by_slug.build(now, slug))
     query = CompiledQuery(built, now=datetime, slug=str)
 
-    with as_sql_calls() as as_sql:
+    with calls_of("as_sql") as as_sql, calls_of("get_converters") as get_converters:
         query.run(now=NOW, slug=article.slug)
         assert as_sql.call_count > 0  # the first run compiles
         as_sql.reset_mock()
+        get_converters.reset_mock()
         for _ in range(3):
             assert query.run(now=NOW, slug=article.slug) == [article]
         assert as_sql.call_count == 0
+        assert get_converters.call_count == 0
     assert built.call_count == 2  # the two compiles of the first run
 
 
