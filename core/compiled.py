@@ -41,7 +41,10 @@ thread), so no two threads share a compiler or a cursor. It is compiled again:
 - after any setting changes (Django's setting_changed signal, sent by override_settings and
   pytest-django's `settings`), since the function may read settings.
 Assumed, and not checked: the function reads nothing else that changes while the process runs
-(the feature flags it reads are read once per connection). Define each compiled query once, at
+(the feature flags it reads are read once per connection); under a frozen clock (time_machine
+in tests) the two compiles read the same instant, so a `live()` without its `at` goes unseen.
+The connection object outlives its database connection (CONN_MAX_AGE closes only the latter),
+so a worker thread compiles each query once, not once per request. Define each compiled query once, at
 module level: its compiled forms are kept per connection for the connection's life.
 """
 

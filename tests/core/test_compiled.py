@@ -8,7 +8,7 @@ SQLite), and both must give exactly what the plain queryset gives.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -136,6 +136,16 @@ def test_each_run_binds_its_own_slug():
     assert live_by_slug.run(now=NOW, slug="third") == []
     # A value with LIKE's special characters is only a value: no pattern, no escaping.
     assert live_by_slug.run(now=NOW, slug="f%") == []
+
+
+def test_a_date_parameter_binds_as_the_orm_binds_it():
+    article = ArticleFactory()  # published 2026-01-15 09:00 UTC
+    on_day = CompiledQuery(lambda day: Article.objects.filter(publish_at__date=day), day=date)
+
+    assert on_day.run(day=date(2026, 1, 15)) == [article]
+    assert on_day.run(day=date(2026, 1, 16)) == []
+    with timezone.override("Pacific/Honolulu"):  # 2026-01-14 23:00 there
+        assert on_day.run(day=date(2026, 1, 14)) == [article]
 
 
 def test_a_parameter_used_twice_is_bound_in_both_places():
