@@ -44,8 +44,8 @@ Assumed, and not checked: the function reads nothing else that changes while the
 (the feature flags it reads are read once per connection); under a frozen clock (time_machine
 in tests) the two compiles read the same instant, so a `live()` without its `at` goes unseen.
 The connection object outlives its database connection (CONN_MAX_AGE closes only the latter),
-so a worker thread compiles each query once, not once per request. Define each compiled query once, at
-module level: its compiled forms are kept per connection for the connection's life.
+so a worker thread compiles each query once, not once per request. Define each compiled query
+once, at module level: its compiled forms are kept per connection for the connection's life.
 """
 
 from __future__ import annotations
