@@ -4,12 +4,16 @@ nothing of articles."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
+from django.utils import timezone
 from django.views.generic import ListView
 from taggit.models import Tag
 
 import pagecache
 from authors.models import Author, Expert
+from core.compiled import compiled
 from core.pagination import KnownCountPaginator
 from core.views import SlugObjectMixin
 from topics.models import Topic
@@ -77,6 +81,12 @@ def shown_on_cards(articles) -> list:
     return shown
 
 
+@compiled(now=datetime, pk=int)
+def live_card_row(now: datetime, pk: int):
+    """One live article as its kept card's row (page_parts.card_rows()), compiled once."""
+    return page_parts.card_rows(Article.objects.live(now).filter(pk=pk))
+
+
 class TopicDetailView(ArticleListPage):
     template_name = "topics/topic_detail.html"
     slug_model = Topic
@@ -114,7 +124,7 @@ class TopicDetailView(ArticleListPage):
         pillar_pk = self.object.pillar_article_id
         if not pillar_pk or page.number != 1:
             return []
-        return list(page_parts.card_rows(Article.objects.live().filter(pk=pillar_pk)))
+        return live_card_row.run(now=timezone.now(), pk=pillar_pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

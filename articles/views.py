@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from datetime import datetime
 
 from django.core import signing
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
 import pagecache
+from core.compiled import compiled
 from core.pagination import WindowCountPaginator
 from core.views import SlugObjectMixin
 from pagecache import snapshots
@@ -19,6 +22,7 @@ from . import page_parts, preview, search, selectors
 from .forms import SearchForm
 from .listings import shown_on_cards
 from .models import Article, PageParts
+from .models.querysets import ArticleQuerySet
 
 #: Sections that apps above articles add to a published article's page: functions taking the
 #: request and the article and giving context for the template. Each declares to the page cache
@@ -41,6 +45,19 @@ FRAME_FIELDS = (
 )  # fmt: skip
 
 
+def with_kept_parts(articles: ArticleQuerySet) -> ArticleQuerySet:
+    """Only what the page around its kept parts shows, with the parts: compiling and reading
+    the article's every column was most of a page served from its parts."""
+    kept = (f"page_parts__{field.name}" for field in PageParts._meta.concrete_fields)
+    return articles.only(*FRAME_FIELDS, *kept).select_related("page_parts")
+
+
+@compiled(now=datetime, slug=str)
+def live_with_kept_parts(now: datetime, slug: str):
+    """The live article at `slug` with its kept parts (core/compiled.py: compiled once)."""
+    return with_kept_parts(Article.objects.live(now)).filter(slug=slug)[:1]
+
+
 class ArticleDetailView(SlugObjectMixin, DetailView):
     """An article's page: a published article for readers, any article for staff (preview).
 
@@ -58,11 +75,14 @@ class ArticleDetailView(SlugObjectMixin, DetailView):
         # Staff open drafts through this same view (preview); everyone else gets live() only.
         articles = Article.objects.visible_to(self.request.user)
         if page_parts.enabled():
-            # Only what the page around its kept parts shows: compiling and reading the
-            # article's every column was most of a page served from its parts.
-            kept = (f"page_parts__{field.name}" for field in PageParts._meta.concrete_fields)
-            return articles.only(*FRAME_FIELDS, *kept).select_related("page_parts")
+            return with_kept_parts(articles)
         return self.with_page_data(articles)
+
+    def find_object(self, slug: str) -> Article | None:
+        if page_parts.enabled() and not self.request.user.is_staff:
+            # What most requests ask: a reader's live article, by a query compiled once.
+            return next(iter(live_with_kept_parts.run(now=timezone.now(), slug=slug)), None)
+        return super().find_object(slug)
 
     @staticmethod
     def with_page_data(articles):

@@ -34,7 +34,7 @@ class CommentQuerySet(models.QuerySet):
     def pending(self) -> CommentQuerySet:
         return self.filter(status=CommentStatus.PENDING)
 
-    def for_page(self, article: Article) -> CommentQuerySet:
+    def for_page(self, article: Article | int) -> CommentQuerySet:
         """The approved comments of an article in reading order, in one query."""
         return self.approved().filter(article=article).order_by("created_at", "pk")
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pagecache
 from articles.models import Article
+from core.compiled import compiled
 
 from .models import Comment, Report
 
@@ -26,9 +27,15 @@ class Thread:
     count: int = 0
 
 
+@compiled(article_id=int)
+def approved_comments(article_id: int):
+    """Comment.objects.for_page(), compiled once: every article page reads it."""
+    return Comment.objects.for_page(article_id)
+
+
 def approved_thread(article: Article) -> Thread:
     """One query for the whole thread, whatever its length."""
-    rows = list(Comment.objects.for_page(article))
+    rows = approved_comments.run(article_id=article.pk)
     by_id = {c.pk: c for c in rows}
     for comment in rows:
         comment.thread_replies = []

@@ -20,12 +20,16 @@ class SlugObjectMixin:
     def get_slug_queryset(self) -> models.QuerySet:
         return self.slug_model._default_manager.all()
 
-    def dispatch(self, request, *args, **kwargs):
-        queryset = self.get_slug_queryset()
-        slug = kwargs["slug"]
+    def find_object(self, slug: str) -> models.Model | None:
+        """The object at `slug` among get_slug_queryset(), or None."""
         # Slugs are unique: no ORDER BY (first() adds one, and the cost of compiling it).
-        self.object = next(iter(queryset.filter(slug=slug)[:1]), None)
+        return next(iter(self.get_slug_queryset().filter(slug=slug)[:1]), None)
+
+    def dispatch(self, request, *args, **kwargs):
+        slug = kwargs["slug"]
+        self.object = self.find_object(slug)
         if self.object is None:
+            queryset = self.get_slug_queryset()
             moved = SlugHistory.objects.find(queryset, slug)
             if moved is None:
                 raise Http404(f"No {queryset.model._meta.verbose_name} at this address.")
