@@ -26,13 +26,12 @@ from django.utils import timezone
 
 import pagecache
 from articles.models import live_q
-from core.paths import slug_paths
 from pagecache import snapshots
 from pagecache.backend import CACHE_UNREACHABLE
 from pagecache.conf import config
 from pagecache.schedule import next_scheduled_change
 from topics.models import Topic
-from topics.tree import tree_html
+from topics.tree import main_topic_items, tree_html
 
 from .models import Menu, MenuItem, PageStatus
 
@@ -53,9 +52,10 @@ class MenuLink:
 class KeptMenus:
     links: dict[str, list[MenuLink]]
     shows: set[str]
-    #: The main topics, for the footer's list of topics, and the tree of every topic the home
-    #: page shows (kept here so that one read of versions covers all of the site's navigation).
-    topics: list[MenuLink] = field(default_factory=list)
+    #: The footer's list of the main topics (<li> links) and the tree of every topic the home
+    #: page shows, as HTML written once (topics/tree.py): kept here so that one read of
+    #: versions covers all of the site's navigation, and no page renders them again.
+    footer_topics: str = ""
     topic_tree: str = ""
     pinned: dict[str, int] = field(default_factory=dict)
     expires_at: float = 0.0
@@ -92,9 +92,9 @@ def read_menus() -> KeptMenus:
         links.setdefault(item.menu.location, []).append(MenuLink(str(item), item.get_url()))
         shows |= pagecache.tags_of([item.page, item.article, item.topic])
     rows = list(Topic.objects.tree_rows())
-    path = slug_paths("topics:detail")
-    topics = [MenuLink(row["name"], path(row["slug"])) for row in rows if row["parent_id"] is None]
-    return KeptMenus(links=links, shows=shows, topics=topics, topic_tree=tree_html(rows))
+    return KeptMenus(
+        links=links, shows=shows, footer_topics=main_topic_items(rows), topic_tree=tree_html(rows)
+    )
 
 
 #: This process's copy of the kept menus: checked against the versions like the shared copy,

@@ -1,4 +1,4 @@
-"""The home page's tree of topics, written in Python.
+"""The home page's tree of topics and the footer's list of main topics, written in Python.
 
 A site may have a hundred or more topics; through the template language each list item cost
 several node renders, and reading them as model instances with their subtopics prefetched cost
@@ -17,6 +17,19 @@ from django.utils.safestring import SafeString
 from core.paths import slug_paths
 
 
+def _link(path, row: dict) -> str:
+    return f'<a href="{escape(path(row["slug"]))}">{escape(row["name"])}</a>'
+
+
+def main_topic_items(rows) -> SafeString:
+    """<li> links to the main topics, by name, for the site footer, from
+    `Topic.objects.tree_rows()`."""
+    path = slug_paths("topics:detail")
+    return SafeString(
+        "".join(f"<li>{_link(path, row)}</li>" for row in rows if row["parent_id"] is None)
+    )
+
+
 def tree_html(rows) -> SafeString:
     """<ul class="topic-list"> of the main topics, each with its subtopics, from
     `Topic.objects.tree_rows()` (ordered by name; a subtopic's parent is among the rows);
@@ -24,7 +37,7 @@ def tree_html(rows) -> SafeString:
     path = slug_paths("topics:detail")
 
     def link(row: dict) -> str:
-        return f'<a href="{escape(path(row["slug"]))}">{escape(row["name"])}</a>'
+        return _link(path, row)
 
     children: dict[int, list[dict]] = {}
     for row in rows:

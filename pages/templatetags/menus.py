@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from pages.menus import menus_for
 
@@ -18,10 +19,12 @@ def menu(context, location: str, label: str = "") -> dict:
     return {"links": links, "location": location, "request": request}
 
 
-@register.inclusion_tag("includes/menu_topics.html", takes_context=True)
-def footer_topics(context) -> dict:
+@register.simple_tag(takes_context=True)
+def footer_topics(context) -> SafeString:
     """<li> links to the main topics, for the site footer, kept with the menus
-    (pages/menus.py): no query and no cache read of its own. The page then depends on the list
-    of topics, so adding, renaming or removing a topic refreshes every cached page."""
+    (pages/menus.py): no query, no cache read and no render of its own. The page then depends
+    on the list of topics, so adding, renaming or removing a topic refreshes every cached
+    page."""
     request = context.get("request")
-    return {"topics": menus_for(request).topics if request is not None else []}
+    # Written and escaped by topics/tree.py.
+    return mark_safe(menus_for(request).footer_topics) if request is not None else SafeString()

@@ -1,5 +1,5 @@
-"""The home page's topic list (topics/tree.py): main topics by name, each
-with its subtopics nested, links and names escaped, from one query."""
+"""The home page's topic list and the footer's main topics (topics/tree.py): main topics by
+name, each with its subtopics nested on the home page, links and names escaped, from one query."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import TopicFactory
 from topics.models import Topic
-from topics.tree import tree_html
+from topics.tree import main_topic_items, tree_html
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +36,14 @@ def test_main_topics_by_name_with_their_subtopics_nested():
 
 def test_no_topics_is_an_empty_list():
     assert tree_html(Topic.objects.tree_rows()) == ""
+
+
+def test_the_footer_lists_the_main_topics_alone_by_name_escaped():
+    energy = TopicFactory(name="Energy", slug="energy")
+    TopicFactory(name="Gas", slug="gas", parent=energy)
+    TopicFactory(name="Arms & <tanks>", slug="arms")
+
+    assert main_topic_items(Topic.objects.tree_rows()) == (
+        '<li><a href="/topics/arms/">Arms &amp; &lt;tanks&gt;</a></li>'
+        '<li><a href="/topics/energy/">Energy</a></li>'
+    )
