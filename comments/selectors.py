@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 import pagecache
 from articles.models import Article
@@ -56,8 +61,6 @@ def held_for_reader(request, article: Article) -> list[Comment]:
     The session is only consulted when the reader already has one, so ordinary readers add no
     query, get no cookie and the page keeps no Vary: Cookie.
     """
-    from django.conf import settings
-
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return []
     ids = request.session.get(HELD_SESSION_KEY) or []
@@ -79,12 +82,31 @@ def moderation_counts() -> dict[str, int]:
     }
 
 
+def _render_blank_comment_fields() -> SafeString:
+    from .forms import CommentForm
+
+    fields = {"form": CommentForm(), "fill_tokens": False}
+    return mark_safe(render_to_string("comments/form_fields.html", fields))
+
+
+_kept_blank_comment_fields = functools.cache(_render_blank_comment_fields)
+
+
+def blank_comment_fields() -> SafeString:
+    """The comment form's fields as every article page shows them: empty, their tokens fetched
+    by static/js/comments.js. The same for every article and reader, so they are rendered once
+    per process: through the widgets' templates they were a third of an article page's time.
+    Rendered each time with DEBUG on, so a changed template shows at once under runserver."""
+    if settings.DEBUG:
+        return _render_blank_comment_fields()
+    return _kept_blank_comment_fields()
+
+
 def article_page_context(request, article: Article) -> dict:
     """What the comments section of a live article page needs: one query for the thread, and
     one more only for a reader who has comments waiting."""
     from core.models import SiteSettings
 
-    from .forms import CommentForm
     from .models import comments_open
 
     days = SiteSettings.for_request(request).comments_close_after_days
@@ -93,5 +115,5 @@ def article_page_context(request, article: Article) -> dict:
         "thread": approved_thread(article),
         "held_comments": held_for_reader(request, article),
         "comments_are_open": comments_open(article, close_after_days=days),
-        "comment_form": CommentForm(),
+        "comment_fields": blank_comment_fields(),
     }

@@ -114,6 +114,23 @@ def test_the_article_page_makes_the_same_queries_with_few_or_many_comments(clien
     assert queries() == few
 
 
+def test_every_article_page_shows_the_same_empty_form_rendered_once(client, article, settings):
+    from comments import selectors
+
+    settings.DEBUG = False
+    selectors._kept_blank_comment_fields.cache_clear()
+    other = ArticleFactory(slug="on-trade", publish_at=FROZEN_NOW - timedelta(days=7))
+
+    pages = [client.get(a.get_absolute_url()).content.decode() for a in (article, other)]
+
+    assert selectors._kept_blank_comment_fields.cache_info().misses == 1
+    for html in pages:
+        assert 'name="csrfmiddlewaretoken" value=""' in html  # filled by comments.js
+        assert '<input type="text" name="name" maxlength="80" required' in html
+    # Each form still sends to its own article.
+    assert 'action="/articles/on-trade/comments/"' in pages[1]
+
+
 def test_closed_comments_show_no_form(client, article):
     article.comments_enabled = False
     article.save()
