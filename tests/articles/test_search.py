@@ -52,6 +52,51 @@ def test_only_the_most_recent_matches_are_ranked(corpus, monkeypatch):
     assert corpus["title"] not in found
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the window is PostgreSQL's")
+def test_enough_matches_among_the_newest_articles_are_the_ones_ranked(corpus, monkeypatch):
+    """PostgreSQL looks for the most recent matches among the newest articles first."""
+    monkeypatch.setattr(articles.search, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(articles.search, "NEWEST_WINDOW", 3)
+    later = FIXED_PUBLISH_AT + timedelta(days=1)
+    newest = [
+        ArticleFactory(title=f"Caspian ferries {n}", publish_at=later + timedelta(hours=n))
+        for n in range(2)
+    ]
+    ArticleFactory(title="Drone makers", publish_at=later + timedelta(hours=3))
+
+    assert set(search_articles("caspian")) == set(newest)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the window is PostgreSQL's")
+def test_matches_older_than_the_newest_articles_are_found_when_too_few_are_newer(
+    corpus, monkeypatch
+):
+    """Too few matches among the newest articles: the most recent of all matches, however
+    old, are ranked (ties on the date broken by id, as everywhere)."""
+    monkeypatch.setattr(articles.search, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(articles.search, "NEWEST_WINDOW", 2)
+    later = FIXED_PUBLISH_AT + timedelta(days=1)
+    newest_match = ArticleFactory(title="Caspian ferries", publish_at=later)
+    for n in range(2):
+        ArticleFactory(title=f"Drone makers {n}", publish_at=later + timedelta(hours=n + 1))
+
+    found = list(search_articles("caspian"))
+
+    # corpus["body"] is the newest of the three matches published at the same instant.
+    assert set(found) == {newest_match, corpus["body"]}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the window is PostgreSQL's")
+def test_a_site_smaller_than_the_window_still_finds_its_matches(corpus, monkeypatch):
+    monkeypatch.setattr(articles.search, "NEWEST_WINDOW", 1_000)
+
+    assert list(search_articles("caspian")) == [
+        corpus["title"],
+        corpus["standfirst"],
+        corpus["body"],
+    ]
+
+
 def test_drafts_are_never_returned(corpus):
     assert corpus["draft"] not in search_articles("caspian draft")
     assert corpus["draft"] not in search_articles("draft")
