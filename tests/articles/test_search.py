@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import articles.search
@@ -322,3 +323,31 @@ def test_rebuild_search_index_restores_missing_search_data(corpus):
         corpus["standfirst"],
         corpus["body"],
     ]
+
+
+def test_filter_choices_are_read_once_while_topics_and_authors_stay_the_same(client):
+    TopicFactory(name="Energy")
+    client.get(SEARCH)
+
+    with CaptureQueriesContext(connection) as captured:
+        page = parse(client.get(SEARCH, {"q": "oil"}))
+
+    assert not [q["sql"] for q in captured.captured_queries if "authors_author" in q["sql"]]
+    topics = [option.text for option in page.one("select", name="topic").select("option")]
+    assert topics == ["All topics", "Energy"]
+
+
+def test_a_renamed_author_and_a_deleted_topic_show_on_the_next_search_page(client):
+    author = AuthorFactory(name="Adam Writer")
+    gone = TopicFactory(name="Energy")
+    client.get(SEARCH)
+    author.name = "Adam Reporter"
+    author.save()
+    gone.delete()
+
+    page = parse(client.get(SEARCH))
+
+    authors = [option.text for option in page.one("select", name="author").select("option")]
+    topics = [option.text for option in page.one("select", name="topic").select("option")]
+    assert authors == ["All authors", "Adam Reporter"]
+    assert topics == ["All topics"]
