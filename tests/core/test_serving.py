@@ -279,3 +279,20 @@ def test_loading_the_wsgi_application_keeps_what_it_loaded_out_of_full_collectio
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_a_worker_freezes_what_it_keeps_once_warm(monkeypatch):
+    """After its first requests have loaded what a worker keeps, it is frozen out of the
+    garbage collector's full collections, once."""
+    import gc
+    from types import SimpleNamespace
+
+    post_request = gunicorn_settings(monkeypatch)["post_request"]
+    gc.unfreeze()
+    try:
+        post_request(SimpleNamespace(nr=199), None, {}, None)
+        assert gc.get_freeze_count() == 0
+        post_request(SimpleNamespace(nr=200), None, {}, None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
