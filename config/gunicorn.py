@@ -69,3 +69,18 @@ access_log_format = (
 # memory.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+
+#: After this many requests a worker has loaded what it keeps (templates, URL patterns, cached
+#: menus): it is then frozen out of the garbage collector's full collections, as config/wsgi.py
+#: freezes what importing loaded. Otherwise each full collection walks some 45,000 objects
+#: and holds a request 20-40 ms, several times in every few hundred (docs/performance.md,
+#: "Search p99"); frozen, 6-12 ms.
+_WARM_AFTER_REQUESTS = 200
+
+
+def post_request(worker, req, environ, resp) -> None:
+    if worker.nr == _WARM_AFTER_REQUESTS:
+        import gc  # here, not at the top: every top-level name must be a gunicorn setting
+
+        gc.collect()  # what is garbage now must not be frozen with the rest
+        gc.freeze()

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import preview
+from articles.forms import forget_filter_choices
 from articles.models import Article, KeptCard, PageParts, Status
 from comments.models import Comment, CommentStatus
 from pagecache.schedule import next_scheduled_change
@@ -323,7 +324,10 @@ def forget_kept_renderings() -> None:
     scheduled change, which kept parts end at, is read once for every page after a change to
     what is scheduled, not by each page: it is read here, as the first page would. The menus are
     kept too (pages/menus.py), but a change to an article does not touch them: their one query
-    is measured by test_the_menus_cost_one_query_when_read_afresh_and_none_once_kept."""
+    is measured by test_the_menus_cost_one_query_when_read_afresh_and_none_once_kept. The search
+    form's choices are kept in each process until a topic or an author changes (growing the
+    site adds authors): they are read afresh here, as after such a change."""
+    forget_filter_choices()
     PageParts.objects.all().delete()
     KeptCard.objects.all().delete()
     next_scheduled_change(timezone.now())

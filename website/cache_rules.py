@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag
 
+from articles.forms import forget_filter_choices
 from articles.invalidation import article_lists, refresh, topic_lists
 from articles.models import Article, Byline, ExpertQuote, RelatedLink, TaggedArticle
 from authors.models import Author, AuthorLink, Expert
@@ -103,6 +104,9 @@ def shown_object_changed(sender, instance, raw=False, **kwargs) -> None:
     if raw:
         return
     lists = {Author: "authors", Expert: "experts", Topic: "topics", Tag: "tags"}
+    if sender in (Author, Topic):
+        # The search form's choices, kept in this process, at once as the menus are.
+        forget_filter_choices()
     refresh(tags={tag_for(instance), every(sender), collection(lists[sender])})
 
 

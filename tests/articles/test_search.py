@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import articles.search
@@ -50,6 +51,51 @@ def test_only_the_most_recent_matches_are_ranked(corpus, monkeypatch):
     # The title hit is older than the two most recent matches, so it is not ranked at all.
     assert found == [newest, corpus["body"]]
     assert corpus["title"] not in found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the window is PostgreSQL's")
+def test_enough_matches_among_the_newest_articles_are_the_ones_ranked(corpus, monkeypatch):
+    """PostgreSQL looks for the most recent matches among the newest articles first."""
+    monkeypatch.setattr(articles.search, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(articles.search, "NEWEST_WINDOW", 3)
+    later = FIXED_PUBLISH_AT + timedelta(days=1)
+    newest = [
+        ArticleFactory(title=f"Caspian ferries {n}", publish_at=later + timedelta(hours=n))
+        for n in range(2)
+    ]
+    ArticleFactory(title="Drone makers", publish_at=later + timedelta(hours=3))
+
+    assert set(search_articles("caspian")) == set(newest)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the window is PostgreSQL's")
+def test_matches_older_than_the_newest_articles_are_found_when_too_few_are_newer(
+    corpus, monkeypatch
+):
+    """Too few matches among the newest articles: the most recent of all matches, however
+    old, are ranked (ties on the date broken by id, as everywhere)."""
+    monkeypatch.setattr(articles.search, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(articles.search, "NEWEST_WINDOW", 2)
+    later = FIXED_PUBLISH_AT + timedelta(days=1)
+    newest_match = ArticleFactory(title="Caspian ferries", publish_at=later)
+    for n in range(2):
+        ArticleFactory(title=f"Drone makers {n}", publish_at=later + timedelta(hours=n + 1))
+
+    found = list(search_articles("caspian"))
+
+    # corpus["body"] is the newest of the three matches published at the same instant.
+    assert set(found) == {newest_match, corpus["body"]}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the window is PostgreSQL's")
+def test_a_site_smaller_than_the_window_still_finds_its_matches(corpus, monkeypatch):
+    monkeypatch.setattr(articles.search, "NEWEST_WINDOW", 1_000)
+
+    assert list(search_articles("caspian")) == [
+        corpus["title"],
+        corpus["standfirst"],
+        corpus["body"],
+    ]
 
 
 def test_drafts_are_never_returned(corpus):
@@ -277,3 +323,31 @@ def test_rebuild_search_index_restores_missing_search_data(corpus):
         corpus["standfirst"],
         corpus["body"],
     ]
+
+
+def test_filter_choices_are_read_once_while_topics_and_authors_stay_the_same(client):
+    TopicFactory(name="Energy")
+    client.get(SEARCH)
+
+    with CaptureQueriesContext(connection) as captured:
+        page = parse(client.get(SEARCH, {"q": "oil"}))
+
+    assert not [q["sql"] for q in captured.captured_queries if "authors_author" in q["sql"]]
+    topics = [option.text for option in page.one("select", name="topic").select("option")]
+    assert topics == ["All topics", "Energy"]
+
+
+def test_a_renamed_author_and_a_deleted_topic_show_on_the_next_search_page(client):
+    author = AuthorFactory(name="Adam Writer")
+    gone = TopicFactory(name="Energy")
+    client.get(SEARCH)
+    author.name = "Adam Reporter"
+    author.save()
+    gone.delete()
+
+    page = parse(client.get(SEARCH))
+
+    authors = [option.text for option in page.one("select", name="author").select("option")]
+    topics = [option.text for option in page.one("select", name="topic").select("option")]
+    assert authors == ["All authors", "Adam Reporter"]
+    assert topics == ["All topics"]

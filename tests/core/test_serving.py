@@ -266,3 +266,33 @@ def test_gunicorn_access_lines_end_with_the_request_id(monkeypatch):
     assert '"GET /articles/x/ HTTP/1.1" 500 ' in line
     assert line.endswith(" [4f1c9e]")
     assert (applied(values).access_log_format % SafeAtoms({})).endswith(" [-]")
+
+
+def test_loading_the_wsgi_application_keeps_what_it_loaded_out_of_full_collections():
+    """Everything loaded with the application is frozen (gc.freeze), so the garbage collector's
+    full collections, every few hundred requests, no longer walk it."""
+    import gc
+
+    gc.unfreeze()
+    runpy.run_path(str(Path(settings.BASE_DIR) / "config" / "wsgi.py"))
+    try:
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_a_worker_freezes_what_it_keeps_once_warm(monkeypatch):
+    """After its first requests have loaded what a worker keeps, it is frozen out of the
+    garbage collector's full collections, once."""
+    import gc
+    from types import SimpleNamespace
+
+    post_request = gunicorn_settings(monkeypatch)["post_request"]
+    gc.unfreeze()
+    try:
+        post_request(SimpleNamespace(nr=199), None, {}, None)
+        assert gc.get_freeze_count() == 0
+        post_request(SimpleNamespace(nr=200), None, {}, None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
