@@ -41,11 +41,10 @@ class ArticleListPage(SlugObjectMixin, ListView):
         return []
 
     def get_context_data(self, **kwargs):
-        started = page_parts.cards_started()  # before the cards' data is read
         context = super().get_context_data(**kwargs)
         leads = self.lead_rows(context["page_obj"])
         # One read of versions for the leads and the list together.
-        shown = page_parts.cards([*leads, *context["articles"]], started=started)
+        shown = page_parts.cards([*leads, *context["articles"]])
         lead_pks = {row[0] for row in leads}
         cards = [card for card in shown if card.pk not in lead_pks]
         context.update(

@@ -118,9 +118,9 @@ def render_parts(
 # --- cards ------------------------------------------------------------------------------------
 
 
-def cards_started() -> int | None:
-    """snapshots.started() for a list of cards, or None (keep nothing) when kept parts are off
-    or the cache is unreachable. Call it before the list is read."""
+def _cards_started() -> int | None:
+    """snapshots.started() before the data of cards to render is read, or None (keep nothing)
+    when kept parts are off or the cache is unreachable."""
     if not enabled():
         return None
     try:
@@ -160,14 +160,16 @@ def card_rows(articles: ArticleQuerySet) -> QuerySet:
     return articles.values_list(*CARD_ROW)
 
 
-def cards(rows: Iterable[tuple], *, started: int | None) -> list[Card]:
+def cards(rows: Iterable[tuple]) -> list[Card]:
     """The cards of the articles in `rows` (from card_rows(), sliced as the page needs), in the
     same order: each kept card while current (one read of versions from the cache for the
-    list), else the card rendered now from the article, and kept when it may be (`started` as
-    for render_parts(); None keeps nothing).
+    list), else the card rendered now from the article, and kept when it may be.
 
-    Articles whose card must be rendered are read in one more query with their bylines (two);
-    an article that stopped being live between the two reads is left out.
+    Articles whose card must be rendered are read again, in one more query with their bylines
+    (two), after the cache's counter (as render_parts() takes `started`): a card rendered from
+    data read before a change committed is then never kept as current. A list of current
+    cards never reads the counter. An article that stopped being live between the two reads is
+    left out.
     """
     rows = list(rows)
     current: dict[int, Card] = {}
@@ -176,15 +178,15 @@ def cards(rows: Iterable[tuple], *, started: int | None) -> list[Card]:
         kept = [row for row in rows if row[3] is not None and row[2]]
         try:
             versions = snapshots.current(set().union(*(row[3] for row in kept)))
-        except CACHE_UNREACHABLE:  # render every card, keep none
-            kept, started = [], None
+        except CACHE_UNREACHABLE:  # render every card (and keep none: the counter is unread)
+            kept = []
         for pk, html, lead_html, shows in kept:
             if all(versions.get(tag) == version for tag, version in shows.items()):
                 # Our own template's output.
                 current[pk] = Card(pk, mark_safe(html), mark_safe(lead_html), shows)
     missing = [row[0] for row in rows if row[0] not in current]
     if missing:
-        current.update(_render_cards(missing, started=started))
+        current.update(_render_cards(missing, started=_cards_started()))
     return [current[row[0]] for row in rows if row[0] in current]
 
 

@@ -47,7 +47,6 @@ class HomeView(TemplateView):
     template_name = "website/home.html"
 
     def get_context_data(self, **kwargs):
-        started = page_parts.cards_started()  # before the cards' data is read
         context = super().get_context_data(**kwargs)
         # The lead is the newest featured article, else the newest; the list the newest others.
         # Both come as kept cards' rows (articles/page_parts.py): no article is read in full.
@@ -56,9 +55,7 @@ class HomeView(TemplateView):
         featured = featured_card_row.run(now=now)
         lead_row = featured[0] if featured else rows[0] if rows else None
         others = [row for row in rows if lead_row is None or row[0] != lead_row[0]]
-        shown = page_parts.cards(
-            ([lead_row] if lead_row else []) + others[:LATEST_COUNT], started=started
-        )
+        shown = page_parts.cards(([lead_row] if lead_row else []) + others[:LATEST_COUNT])
         lead = shown.pop(0) if shown and lead_row and shown[0].pk == lead_row[0] else None
         # The tree of topics is kept with the site's menus: no query, no render.
         topic_tree = mark_safe(menus_for(self.request).topic_tree)  # topics/tree.py escapes

@@ -355,6 +355,38 @@ def test_a_change_elsewhere_leaves_the_kept_cards_as_they_are(client, rich, comm
     assert all(KeptCard.objects.get(pk=pk).html == html for pk, html in kept.items())
 
 
+def test_a_list_of_current_cards_never_reads_the_counter(client, rich, monkeypatch):
+    for url in list_pages(rich):
+        client.get(url)
+    read = []
+    counter = store.current_version
+    monkeypatch.setattr(store, "current_version", lambda: read.append(1) or counter())
+
+    for url in list_pages(rich):
+        assert client.get(url).status_code == 200
+
+    assert read == []
+
+
+def test_cards_rendered_while_something_they_show_changed_are_not_kept(
+    client, rich, commit, monkeypatch
+):
+    article = rich["article"]
+    counter = store.current_version
+
+    def change_commits_meanwhile():
+        started = counter()  # the counter is read, then a change commits before the card is
+        commit(lambda: store.invalidate(article))  # read and rendered
+        return started
+
+    monkeypatch.setattr(store, "current_version", change_commits_meanwhile)
+
+    page = client.get("/").content.decode()
+
+    assert article.get_absolute_url() in page  # its card is shown to this reader all the same
+    assert not KeptCard.objects.filter(article=article).exists()
+
+
 def test_with_the_cache_unreachable_lists_render_their_cards(client, rich, monkeypatch):
     client.get("/")
 
