@@ -11,9 +11,10 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from core.paths import fixed_path
 
 register = template.Library()
 
@@ -37,7 +38,7 @@ def organisation(request, site) -> dict:
     return {
         "@type": "Organization",
         "name": site.organisation_name or site.site_name,
-        "url": site.organisation_url or request.build_absolute_uri(reverse("website:home")),
+        "url": site.organisation_url or request.build_absolute_uri(fixed_path("website:home")),
         "logo": {"@type": "ImageObject", "url": logo_url(request, site)},
     }
 
@@ -45,8 +46,8 @@ def organisation(request, site) -> dict:
 @register.simple_tag(takes_context=True)
 def website_jsonld(context) -> SafeString:
     request = context["request"]
-    home = request.build_absolute_uri(reverse("website:home"))
-    search = request.build_absolute_uri(reverse("articles:search"))
+    home = request.build_absolute_uri(fixed_path("website:home"))
+    search = request.build_absolute_uri(fixed_path("articles:search"))
     return _script(
         {
             "@context": "https://schema.org",
@@ -67,7 +68,7 @@ def website_jsonld(context) -> SafeString:
 @register.simple_tag(takes_context=True)
 def breadcrumbs_jsonld(context, crumbs) -> SafeString:
     request = context["request"]
-    items = [("Home", reverse("website:home")), *crumbs]
+    items = [("Home", fixed_path("website:home")), *crumbs]
     return _script(
         {
             "@context": "https://schema.org",
