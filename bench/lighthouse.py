@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -94,6 +95,10 @@ def nginx_conf(front_port: int, app_port: int) -> Path:
 
 
 def start(cmd: list, env: dict, url: str, name: str) -> subprocess.Popen:
+    port = int(url.split(":")[2].split("/")[0])
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:  # never measure someone else's server
+            sys.exit(f"port {port} is taken: stop what listens there or pass --port")
     log = open(VAR / f"{name}.log", "w")  # noqa: SIM115 (open as long as the process runs)
     process = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log)
     for _ in range(60):
@@ -130,8 +135,9 @@ def measure(lighthouse: str, url: str, desktop: bool, out: Path) -> dict:
     subprocess.run(cmd, env=env, check=True)
     report = json.loads(out.read_text())
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
+    versions = f"Lighthouse {report['lighthouseVersion']}, {report['environment']['hostUserAgent']}"
     metrics = {short: report["audits"][key]["displayValue"] for short, key in METRICS.items()}
-    return {"scores": scores, "metrics": metrics}
+    return {"scores": scores, "metrics": metrics, "versions": versions}
 
 
 def main() -> None:
@@ -186,6 +192,7 @@ def main() -> None:
                     f"{statistics.median(all_perf):g}; load {load:.2f})",
                     flush=True,
                 )
+        print(median["versions"])
     finally:
         for process in reversed(servers):
             process.terminate()
