@@ -132,7 +132,10 @@ def measure(lighthouse: str, url: str, desktop: bool, out: Path) -> dict:
         *(["--preset=desktop"] if desktop else []),
     ]
     env = os.environ | {"CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    subprocess.run(cmd, env=env, check=True)
+    # Lighthouse sometimes loses the trace on a busy machine (NO_NAVSTART) and asks to be run
+    # again: once more, then give up.
+    if subprocess.run(cmd, env=env).returncode != 0:
+        subprocess.run(cmd, env=env, check=True)
     report = json.loads(out.read_text())
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     versions = f"Lighthouse {report['lighthouseVersion']}, {report['environment']['hostUserAgent']}"
