@@ -11,7 +11,7 @@ AXE_CORE_VERSION := 4.14.1
 AXE_STAMP := var/node/.axe-core-$(AXE_CORE_VERSION)
 NPM := $(shell command -v npm)
 
-.PHONY: run test install lint format migrate demo clean axe fonts screenshots
+.PHONY: run test install lint format migrate demo clean axe fonts screenshots lighthouse
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ screenshots: install
 	$(PY) -m pytest tests/browser/test_screenshots.py -p no:xdist -q
 	mkdir -p docs/screenshots
 	for shot in $(DOCS_SHOTS); do cp artifacts/screenshots/$$shot.png docs/screenshots/$$shot.png; done
+
+# Lighthouse scores of the home and article pages served as in production (gunicorn behind nginx,
+# DEBUG off, demo content in var/lighthouse/): bench/lighthouse.py. Needs Lighthouse from npm
+# (npm install --prefix /tmp/lh lighthouse, or LIGHTHOUSE=path) and nginx.
+lighthouse: install
+	$(PY) -m bench.lighthouse
 
 lint: install
 	$(VENV)/bin/ruff check .
