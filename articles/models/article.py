@@ -239,6 +239,13 @@ class Article(SlugHistoryMixin, models.Model):
                 condition=Q(status=Status.PUBLISHED, deleted_at__isnull=True),
                 name="article_live_id_idx",
             ),
+            # The home page's lead, the newest live featured article: walked backwards and
+            # stopped at the first, rather than every featured article read and sorted.
+            models.Index(
+                fields=["publish_at", "id", "expire_at"],
+                condition=Q(status=Status.PUBLISHED, deleted_at__isnull=True, featured=True),
+                name="article_live_featured_idx",
+            ),
             # The admin's article list: it shows what is not in the trash unless asked, newest
             # change first, filtered and sorted by these columns and drilled down by publish
             # date. Partial indexes on the rows it shows let each page, its count and its date

@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection, transaction
 
 from articles.models import Status
 from tests.factories import FIXED_PUBLISH_AT, ArticleFactory, TopicFactory
 from tests.html import card_titles, parse
+from website.views import featured_card_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -107,3 +109,20 @@ def test_home_with_only_drafts_shows_no_articles(client):
 
     assert "No articles have been published yet." in content
     assert "Only a draft" not in content
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="index plans are PostgreSQL's")
+def test_the_lead_is_found_by_walking_the_featured_index_backwards():
+    for n in range(3):
+        ArticleFactory(featured=True, publish_at=day(n + 1))
+    sql, params = featured_card_row.build(now=day(9)).query.sql_with_params()
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Tiny tables are read whole whatever the indexes: plan as at any real size.
+        for method in ("seqscan", "sort"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Scan Backward using article_live_featured_idx on articles_article" in plan, plan
+    assert "Sort" not in plan, plan
