@@ -11,10 +11,12 @@ class ArticlesConfig(AppConfig):
         from images.models import Image
         from pagecache import schedule
 
-        from . import library, revisions
+        from . import clusters, library, revisions
         from .models import Article
 
         revisions.register_models()
+        # The topics' clusters follow further topics and topics' parents (articles/clusters.py).
+        clusters.connect()
         # Stored pages end when the next article goes live or expires (pagecache/schedule.py).
         schedule.register(Article.objects.next_scheduled_change)
         # The media library shows where articles use its images, and featured images follow

@@ -4,9 +4,11 @@ nothing of articles."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -19,7 +21,7 @@ from core.views import SlugObjectMixin
 from topics.models import Topic
 
 from . import page_parts
-from .models import Article, ExpertQuote, live_q
+from .models import Article, ExpertQuote, TopicMembership, live_q
 
 
 class ArticleListPage(SlugObjectMixin, ListView):
@@ -61,15 +63,14 @@ class ArticleListPage(SlugObjectMixin, ListView):
         return context
 
 
-class NewestRows:
-    """A list for a paginator whose rows come from `newest(upto)`, a queryset holding at least
-    the first `upto` rows in order: each page asks for the rows up to its end."""
+class WindowRows:
+    """A list for a paginator whose rows come from `window(start, stop)`."""
 
-    def __init__(self, newest) -> None:
-        self.newest = newest
+    def __init__(self, window: Callable[[int, int], list]) -> None:
+        self.window = window
 
     def __getitem__(self, rows: slice) -> list:
-        return list(self.newest(rows.stop)[rows])
+        return self.window(rows.start or 0, rows.stop)
 
 
 def shown_on_cards(articles) -> list:
@@ -86,6 +87,46 @@ def live_card_row(now: datetime, pk: int):
     return page_parts.card_rows(Article.objects.live(now).filter(pk=pk))
 
 
+#: What a topic page leaves out of its list when it has no pillar: no article has id 0.
+NO_ARTICLE = 0
+
+
+@compiled(now=datetime, topic=int, leaving_out=int)
+def cluster_count(now: datetime, topic: int, leaving_out: int):
+    """How many live articles the topic's cluster holds but `leaving_out`: read from
+    membership_live_idx alone, one row (or none for an empty cluster)."""
+    return (
+        TopicMembership.objects.live_in(topic, now)
+        .exclude(article_id=leaving_out)
+        .values("topic_id")
+        .annotate(count=Count("*"))
+        .values_list("count", flat=True)
+    )
+
+
+@compiled(now=datetime, topic=int, leaving_out=int)
+def cluster_card_rows(now: datetime, topic: int, leaving_out: int):
+    """The topic's cluster but `leaving_out`, newest first, as kept cards' rows: a walk of
+    membership_live_idx that stops at the page's last row (run with rows())."""
+    return page_parts.card_rows(
+        TopicMembership.objects.live_in(topic, now)
+        .exclude(article_id=leaving_out)
+        .order_by("-publish_at", "-article_id"),
+        through="article",
+    )
+
+
+@compiled(slug=str)
+def topic_at(slug: str):
+    """The topic at this slug with its main topic, compiled once (slugs are unique)."""
+    return Topic.objects.select_related("parent").filter(slug=slug)
+
+
+@compiled(topic=int)
+def subtopics_of(topic: int):
+    return Topic.objects.filter(parent_id=topic).order_by("name")
+
+
 class TopicDetailView(ArticleListPage):
     template_name = "topics/topic_detail.html"
     slug_model = Topic
@@ -93,42 +134,40 @@ class TopicDetailView(ArticleListPage):
     def get_slug_queryset(self):
         return Topic.objects.select_related("parent")
 
+    def find_object(self, slug: str) -> Topic | None:
+        return topic_at.first(slug=slug)
+
     def get_articles(self):
         topic = self.object
         return Article.objects.live().in_topic(topic).exclude(pk=topic.pillar_article_id)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # Counting the cluster's own query would read every live article (count_in_topic), and
-        # so could finding a small cluster's newest articles (in_topic_newest).
-        topic = self.object
-        self.subtopics = list(topic.subtopics.all())
-        subtopic_ids = [sub.pk for sub in self.subtopics]
-        live = Article.objects.live()
-        count = live.count_in_topic(
-            topic, subtopic_ids=subtopic_ids, exclude_pk=topic.pillar_article_id
-        )
-
-        def newest(upto: int):
-            # One more from each half, in case the pillar (left out) is among them.
-            return page_parts.card_rows(
-                live.in_topic_newest(topic, subtopic_ids=subtopic_ids, upto=upto + 1).exclude(
-                    pk=topic.pillar_article_id
-                )
-            )
-
-        return KnownCountPaginator(NewestRows(newest), per_page, count=count, **kwargs)
+        # The cluster's count and rows come from its memberships (TopicMembership), in two
+        # compiled queries whose cost does not grow with the corpus, nor the rows' with the
+        # cluster: what get_articles() lists, in the same order.
+        self.now = now = timezone.now()
+        values = {
+            "now": now,
+            "topic": self.object.pk,
+            "leaving_out": self.object.pillar_article_id or NO_ARTICLE,
+        }
+        count = cluster_count.first(**values) or 0
+        rows = WindowRows(lambda start, stop: cluster_card_rows.rows(start, stop, **values))
+        return KnownCountPaginator(rows, per_page, count=count, **kwargs)
 
     def lead_rows(self, page) -> list[tuple]:
         # The pillar leads the first page only, and only while it is live.
         pillar_pk = self.object.pillar_article_id
         if not pillar_pk or page.number != 1:
             return []
-        return live_card_row.run(now=timezone.now(), pk=pillar_pk)
+        return live_card_row.run(now=self.now, pk=pillar_pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         topic = self.object
-        context.update(pillar=next(iter(context["leads"]), None), subtopics=self.subtopics)
+        context.update(
+            pillar=next(iter(context["leads"]), None), subtopics=subtopics_of.run(topic=topic.pk)
+        )
         pagecache.depends_on(
             self.request,
             topic.parent,

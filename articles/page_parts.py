@@ -155,9 +155,13 @@ class Card:
 CARD_ROW = ("pk", "kept_card__html", "kept_card__lead_html", "kept_card__shows")
 
 
-def card_rows(articles: ArticleQuerySet) -> QuerySet:
-    """`articles`, in their order, as the rows cards() takes: one query, one short row each."""
-    return articles.values_list(*CARD_ROW)
+def card_rows(articles: ArticleQuerySet | QuerySet, *, through: str = "") -> QuerySet:
+    """`articles`, in their order, as the rows cards() takes: one query, one short row each.
+    `through` names the foreign key to the article when `articles` are rows of another model
+    (a topic's memberships)."""
+    if not through:
+        return articles.values_list(*CARD_ROW)
+    return articles.values_list(f"{through}_id", *(f"{through}__{name}" for name in CARD_ROW[1:]))
 
 
 def cards(rows: Iterable[tuple]) -> list[Card]:

@@ -68,6 +68,9 @@ from django.utils import timezone
 #: (bool is left out: True and False are too easily constants of the same query.)
 PARAMETER_TYPES = (datetime, date, str, int)
 
+#: The last row a window may reach: SQL's LIMIT and OFFSET are 64-bit integers.
+MAX_ROW = 2**63 - 1
+
 #: Where the compiled queries live on a DatabaseWrapper.
 CONNECTION_ATTRIBUTE = "dossier_compiled_queries"
 
@@ -149,11 +152,19 @@ class _Compiled:
     # a compiled run of with_cards(). Asked once here.
     converters: dict
 
-    def fetch(self, values: dict[str, Any]) -> list:
+    def fetch(self, values: dict[str, Any], window: tuple[int, int] | None = None) -> list:
         params = list(self.params)
         for position, name, adapt in self.slots:
             params[position] = adapt(values[name])
-        sql, bound = self.sql, tuple(params)
+        sql = self.sql
+        if window is not None:
+            # Bound, not written into the SQL as Django's slicing does, so that every page of
+            # a list runs the one compiled text. PostgreSQL and SQLite both take parameters
+            # here.
+            start, stop = window
+            sql += " LIMIT %s OFFSET %s"
+            params += [stop - start, start]
+        bound = tuple(params)
         # Shallow copies, so that a run never changes what later runs or the kept queryset
         # see. The compiler's setup (select, klass_info, annotation_col_map) is already done;
         # as_sql() is replaced by the kept SQL with this run's parameters, get_converters() by
@@ -210,6 +221,25 @@ class CompiledQuery:
         self._check(values)
         connection = connections[self.using]
         return self._compiled(connection).fetch(values)
+
+    def rows(self, start: int, stop: int, **values: Any) -> list:
+        """Rows start to stop (excluded) of the query, as list(queryset[start:stop]) would give
+        them, with the same compiled SQL for every window. The function must return an ordered,
+        unsliced queryset."""
+        self._check(values)
+        if not 0 <= start <= stop:
+            raise ValueError(f"{self.__qualname__}: rows {start}..{stop} is no window.")
+        kept = self._compiled(connections[self.using])
+        query = kept.queryset.query
+        if query.is_sliced or not kept.queryset.ordered:
+            raise CompileError(
+                f"{self.__qualname__}: rows() takes an ordered, unsliced query (a window of an "
+                "unordered query is any rows at all)."
+            )
+        stop = min(stop, MAX_ROW)  # OFFSET and LIMIT are 64-bit integers in SQL
+        if start >= stop:
+            return []
+        return kept.fetch(values, (start, stop))
 
     def first(self, **values: Any) -> Any:
         """The first row, or None. It adds no LIMIT: slice in the function ([:1])."""

@@ -61,9 +61,9 @@ class WindowCountPaginator(Paginator):
 class KnownCountPaginator(Paginator):
     """A paginator told its total by whoever built the list.
 
-    For lists whose own query cannot be counted cheaply but whose total can be found another
-    way: a topic's cluster ORs three conditions, and counting that query read every live
-    article; its two halves are each counted from an index (ArticleQuerySet.count_in_topic).
+    For lists whose total is found another way than counting the list's own query: a topic's
+    page counts its cluster in one compiled query and reads each page of it in another
+    (articles/listings.py).
     """
 
     def __init__(self, object_list, per_page, *, count: int, **kwargs):

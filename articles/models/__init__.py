@@ -7,9 +7,11 @@
 - parts: its tags, byline, expert quotes and related links.
 - history: its activity log and preview links.
 - page: its page's rendered parts and its card (derived data).
+- cluster: the topics' clusters it belongs to (derived data).
 """
 
 from .article import Article, reference_problems
+from .cluster import TopicMembership, cluster_topic_ids
 from .history import ArticleActivity, PreviewLink, PreviewLinkQuerySet
 from .page import KeptCard, PageParts
 from .parts import Byline, ExpertQuote, RelatedLink, TaggedArticle
@@ -41,6 +43,8 @@ __all__ = [
     "RelatedLink",
     "Status",
     "TaggedArticle",
+    "TopicMembership",
+    "cluster_topic_ids",
     "live_q",
     "reference_problems",
     "search_config",

@@ -21,6 +21,7 @@ from core.paths import slug_path
 from core.validators import validate_image_upload
 from images.models import Image
 
+from .cluster import TopicMembership
 from .parts import TaggedArticle
 from .querysets import NOT_TRASHED, ArticleQuerySet
 from .search_vector import search_vector_expression
@@ -225,20 +226,6 @@ class Article(SlugHistoryMixin, models.Model):
             models.Index(fields=["primary_topic", "status", "publish_at"]),
             # Related reading's candidates: a topic's most recently added articles.
             models.Index(fields=["primary_topic", "id"], name="article_topic_recent_idx"),
-            # A topic page's total (ArticleQuerySet.count_in_topic), read from these alone: the
-            # published, untrashed articles by primary topic, and the same looked up by id for
-            # the articles listing the topic as a further topic. The other conditions of
-            # live() are in the indexed columns, so neither count visits the table.
-            models.Index(
-                fields=["primary_topic", "publish_at", "expire_at", "id"],
-                condition=Q(status=Status.PUBLISHED, deleted_at__isnull=True),
-                name="article_live_topic_idx",
-            ),
-            models.Index(
-                fields=["id", "publish_at", "expire_at", "primary_topic"],
-                condition=Q(status=Status.PUBLISHED, deleted_at__isnull=True),
-                name="article_live_id_idx",
-            ),
             # The home page's lead, the newest live featured article: walked backwards and
             # stopped at the first, rather than every featured article read and sorted.
             models.Index(
@@ -311,6 +298,13 @@ class Article(SlugHistoryMixin, models.Model):
         self.linked_articles.set([pk for pk in rendered.article_ids if pk != self.pk])
         self.body_images.set(rendered.image_ids)
         self.update_search_vector()
+        if update_fields is None or not self.CLUSTER_FIELDS.isdisjoint(kwargs["update_fields"]):
+            TopicMembership.objects.refresh([self.pk])
+
+    #: What an article's rows in its topics' clusters copy or follow (TopicMembership).
+    CLUSTER_FIELDS = frozenset(
+        {"primary_topic", "primary_topic_id", "status", "publish_at", "expire_at", "deleted_at"}
+    )
 
     def get_absolute_url(self) -> str:
         return slug_path("articles:detail", self.slug)

@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection, models
+from django.db import models
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
+from .cluster import TopicMembership
 from .parts import Byline, ExpertQuote, TaggedArticle
 from .status import Status
 
@@ -26,6 +27,8 @@ def live_q(at: datetime | None = None, prefix: str = "") -> Q:
     clock, inside this filter. `prefix` lets a query on another model apply the same rule
     across a relation, e.g. ``to_article__``.
     Everything public goes through this function, directly or through ``ArticleQuerySet.live``.
+    The topics' clusters (TopicMembership) copy these four columns from each article on save,
+    so that the rule applies to them directly: change them through Article.save().
     """
     now = at or timezone.now()
     return (
@@ -106,48 +109,9 @@ class ArticleQuerySet(models.QuerySet):
         return min(moments) if moments else None
 
     def in_topic(self, topic) -> ArticleQuerySet:
-        """The topic's cluster: its primary articles, those listing it as a further topic, and
-        those whose primary topic is one of its subtopics."""
-        further = self.model.topics.through.objects.filter(topic=topic).values("article_id")
-        return self.filter(
-            Q(primary_topic=topic) | Q(pk__in=further) | Q(primary_topic__parent=topic)
-        )
-
-    def count_in_topic(self, topic, *, subtopic_ids, exclude_pk: int | None = None) -> int:
-        """How many articles of this queryset in_topic(topic) finds, in two index-only counts.
-
-        Counting in_topic() itself read every live article (its OR of three conditions cannot
-        use one index): 80–110 ms at 100,000 articles. Here the articles whose primary topic is
-        the topic or one of its subtopics are counted from `article_live_topic_idx`, and those
-        listing it as a further topic from the link table and `article_live_id_idx`, leaving
-        out the ones already counted. `subtopic_ids` are the topic's subtopics (the page lists
-        them anyway).
-        """
-        cluster = [topic.pk, *subtopic_ids]
-        articles = self.exclude(pk=exclude_pk) if exclude_pk else self
-        by_primary = articles.filter(primary_topic_id__in=cluster).count()
-        further = articles.filter(
-            pk__in=self.model.topics.through.objects.filter(topic=topic).values("article_id")
-        ).exclude(primary_topic_id__in=cluster)
-        return by_primary + further.count()
-
-    def in_topic_newest(self, topic, *, subtopic_ids, upto: int) -> ArticleQuerySet:
-        """The newest `upto` articles of in_topic(topic) (at least), newest first.
-
-        in_topic() ORs three conditions, so its newest articles were found by walking every
-        live article from the newest until enough matched: fast for a large cluster, a second
-        at 100,000 articles for a small one. Here each half of the cluster gives its own newest
-        `upto` from an index (article_live_topic_idx; the further-topic links), and only those
-        are sorted. SQLite cannot limit the parts of a UNION, so there the OR is kept.
-        """
-        order = ("-publish_at", "-pk")
-        if not connection.features.supports_slicing_ordering_in_compound:
-            return self.in_topic(topic).order_by(*order)
-        cluster = [topic.pk, *subtopic_ids]
-        by_primary = self.filter(primary_topic_id__in=cluster).order_by(*order).values("pk")
-        further = self.filter(topics=topic).order_by(*order).values("pk")
-        newest = by_primary[:upto].union(further[:upto], all=True)
-        return self.filter(pk__in=newest).order_by(*order)
+        """The topic's cluster: its primary articles, those whose primary topic is one of its
+        subtopics, and those listing it as a further topic (TopicMembership keeps which)."""
+        return self.filter(pk__in=TopicMembership.objects.filter(topic=topic).values("article_id"))
 
     def by_author(self, author) -> ArticleQuerySet:
         return self.filter(pk__in=Byline.objects.filter(author=author).values("article_id"))

@@ -600,58 +600,39 @@ def test_with_tag_list_brings_every_tag_in_the_article_query(django_assert_num_q
     assert found[untagged.pk] is None
 
 
-def test_count_in_topic_counts_what_in_topic_lists(frozen_now):
-    """The topic page's total comes from two index-only counts; it must match the list's own
-    query whatever mix of primary, subtopic and further-topic articles the cluster holds."""
+def test_in_topic_lists_primary_subtopic_and_further_topic_articles_once(frozen_now):
     topic = TopicFactory()
     sub = TopicFactory(parent=topic)
     elsewhere = TopicFactory()
-    pillar = ArticleFactory(primary_topic=topic)
-    topic.pillar_article = pillar
-    topic.save()
-    ArticleFactory(primary_topic=topic)
-    ArticleFactory(primary_topic=sub)
+    primary = ArticleFactory(primary_topic=topic)
+    in_sub = ArticleFactory(primary_topic=sub)
     further = ArticleFactory(primary_topic=elsewhere)
     further.topics.add(topic)
-    # Listed as a further topic *and* in the cluster by its primary topic: counted once.
+    # Listed as a further topic *and* in the cluster by its primary topic: once.
     both = ArticleFactory(primary_topic=sub)
     both.topics.add(topic)
     # A further topic of the subtopic does not put an article in the main topic's cluster.
     ArticleFactory(primary_topic=elsewhere).topics.add(sub)
     ArticleFactory(primary_topic=elsewhere)
+
+    assert sorted(Article.objects.in_topic(topic).values_list("pk", flat=True)) == sorted(
+        [primary.pk, in_sub.pk, further.pk, both.pk]
+    )
+    assert Article.objects.in_topic(sub).count() == 3
+
+
+def test_topic_pages_count_and_list_only_live_articles(client, frozen_now):
+    topic = TopicFactory()
+    shown = ArticleFactory(primary_topic=topic, title="Shown")
     ArticleFactory(primary_topic=topic, status=Status.DRAFT)
     ArticleFactory(primary_topic=topic, expire_at=frozen_now)
-    hidden = ArticleFactory(primary_topic=elsewhere, deleted_at=frozen_now)
-    hidden.topics.add(topic)
+    ArticleFactory(primary_topic=topic, publish_at=frozen_now + timedelta(microseconds=1))
+    ArticleFactory(primary_topic=TopicFactory(), deleted_at=frozen_now).topics.add(topic)
 
-    live = Article.objects.live()
-    for excluded in (None, pillar.pk):
-        listed = live.in_topic(topic).exclude(pk=excluded) if excluded else live.in_topic(topic)
-        counted = live.count_in_topic(topic, subtopic_ids=[sub.pk], exclude_pk=excluded)
-        assert counted == listed.count() == (5 if excluded is None else 4)
-    assert live.count_in_topic(sub, subtopic_ids=[]) == live.in_topic(sub).count() == 3
+    response = client.get(topic.get_absolute_url())
 
-
-def test_in_topic_newest_gives_the_cluster_newest_first_like_in_topic(frozen_now):
-    """The topic page's rows: the newest of each half of the cluster, merged (PostgreSQL), or
-    in_topic() itself (SQLite); either way the same rows in the same order, on every page."""
-    topic, elsewhere = TopicFactory(), TopicFactory()
-    sub = TopicFactory(parent=topic)
-    for n in range(9):
-        when = frozen_now - timedelta(hours=n)
-        primary = [topic, sub, elsewhere][n % 3]
-        article = ArticleFactory(primary_topic=primary, publish_at=when)
-        if primary == elsewhere and n % 2:
-            article.topics.add(topic)
-        if n == 4:
-            article.topics.add(topic)  # in the cluster both ways: listed once
-    ArticleFactory(primary_topic=topic, status=Status.DRAFT)
-
-    live = Article.objects.live()
-    expected = list(live.in_topic(topic).order_by("-publish_at", "-pk"))
-    for upto in (1, 2, 4, len(expected), 50):
-        newest = list(live.in_topic_newest(topic, subtopic_ids=[sub.pk], upto=upto))
-        assert newest[:upto] == expected[:upto]
+    assert response.context["paginator"].count == 1
+    assert [card.pk for card in response.context["articles"]] == [shown.pk]
 
 
 def test_topic_pages_list_the_cluster_page_by_page_without_its_pillar(

@@ -117,6 +117,43 @@ def test_first_gives_the_first_row_or_none():
     assert live_card.first(now=NOW, pk=article.pk + 1000) is None
 
 
+@compiled(now=datetime)
+def live_newest_first(now):
+    return Article.objects.live(now).newest_first().values_list("pk", "title")
+
+
+def test_windows_give_the_rows_slicing_gives_on_one_compiled_text(django_assert_num_queries):
+    for n in range(7):
+        ArticleFactory(publish_at=FIXED_PUBLISH_AT - timedelta(hours=n))
+    plain = Article.objects.live(NOW).newest_first().values_list("pk", "title")
+
+    for start, stop in [(0, 3), (3, 6), (6, 9), (2, 2), (20, 30), (0, 100)]:
+        assert live_newest_first.rows(start, stop, now=NOW) == list(plain[start:stop])
+    with django_assert_num_queries(2) as captured:
+        live_newest_first.rows(0, 3, now=NOW)
+        live_newest_first.rows(3, 6, now=NOW)
+    first, second = (query["sql"] for query in captured.captured_queries)
+    assert first.replace("3 OFFSET 0", "?") == second.replace("3 OFFSET 3", "?")
+
+
+def test_an_empty_or_unreachable_window_asks_nothing(django_assert_num_queries):
+    live_newest_first.rows(0, 1, now=NOW)  # compiled
+    with django_assert_num_queries(0):
+        assert live_newest_first.rows(4, 4, now=NOW) == []
+        assert live_newest_first.rows(2**63, 2**64, now=NOW) == []
+    with pytest.raises(ValueError):
+        live_newest_first.rows(5, 4, now=NOW)
+
+
+def test_a_window_of_an_unordered_or_sliced_query_is_refused():
+    unordered = CompiledQuery(lambda pk: Article.objects.filter(pk__gt=pk).order_by(), pk=int)
+    sliced = CompiledQuery(lambda pk: Article.objects.filter(pk__gt=pk)[:5], pk=int)
+
+    for query in (unordered, sliced):
+        with pytest.raises(CompileError, match="ordered, unsliced"):
+            query.rows(0, 3, pk=0)
+
+
 # --- new values on each run ----------------------------------------------------------------
 
 

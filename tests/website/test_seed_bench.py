@@ -30,6 +30,7 @@ from articles.models import (
 from articles.rendering import render_body
 from authors.models import Author, Expert
 from comments.models import Comment
+from tests.articles.test_clusters import expected_memberships, stored_memberships
 from tests.factories import ArticleFactory, BylineFactory, CommentFactory, TopicFactory
 from topics.models import Topic
 from website.corpus import corpus, prose
@@ -379,6 +380,13 @@ def test_derived_fields_match_what_a_normal_save_computes():
 
         assert [f for f in derived if stored[f] != saved[f]] == [], article.slug
         assert stored["body_warnings"] == []
+
+
+@pytest.mark.django_db
+def test_topic_clusters_are_written_for_every_article():
+    build()
+    assert stored_memberships()
+    assert stored_memberships() == expected_memberships()
 
 
 def assert_search_vectors_match_the_search_index_expression():

@@ -48,6 +48,7 @@ from articles.models import (
     RelatedLink,
     Status,
     TaggedArticle,
+    TopicMembership,
     search_vector_expression,
 )
 from articles.rendering import reading_minutes
@@ -562,7 +563,7 @@ OWN_PARTS = (
     (Byline, "article"), (ExpertQuote, "article"), (RelatedLink, "from_article"),
     (RelatedLink, "to_article"), (TaggedArticle, "content_object"),
     (Article.topics.through, "article"), (Article.linked_articles.through, "from_article"),
-    (Article.linked_articles.through, "to_article"),
+    (Article.linked_articles.through, "to_article"), (TopicMembership, "article"),
 )  # fmt: skip
 
 
@@ -699,6 +700,8 @@ def _create_batch(context: _Context, indices: range) -> list[int]:
         for d in drafts
         for target in d.links
     )
+    # What Article.save() and the further topics' signal write, for the whole batch at once.
+    TopicMembership.objects.refresh(d.article.pk for d in drafts)
     _forget_old_slugs(Article, [d.article.slug for d in drafts])
     return [d.article.pk for d in drafts]
 
