@@ -137,23 +137,22 @@ class TopicDetailView(ArticleListPage):
     def find_object(self, slug: str) -> Topic | None:
         return topic_at.first(slug=slug)
 
-    def get_articles(self):
-        topic = self.object
-        return Article.objects.live().in_topic(topic).exclude(pk=topic.pillar_article_id)
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        # The cluster's count and rows come from its memberships (TopicMembership), in two
-        # compiled queries whose cost does not grow with the corpus, nor the rows' with the
-        # cluster: what get_articles() lists, in the same order.
-        self.now = now = timezone.now()
-        values = {
-            "now": now,
+    def get_queryset(self) -> WindowRows:
+        # The cluster but its pillar, newest first (Article.objects.live().in_topic(), in the
+        # same order), read from its memberships (TopicMembership) by compiled queries whose
+        # cost grows with neither the corpus nor the cluster: the count in get_paginator(), and
+        # here the page's rows, read when the paginator asks for them.
+        self.now = timezone.now()
+        self.cluster = {
+            "now": self.now,
             "topic": self.object.pk,
             "leaving_out": self.object.pillar_article_id or NO_ARTICLE,
         }
-        count = cluster_count.first(**values) or 0
-        rows = WindowRows(lambda start, stop: cluster_card_rows.rows(start, stop, **values))
-        return KnownCountPaginator(rows, per_page, count=count, **kwargs)
+        return WindowRows(lambda start, stop: cluster_card_rows.rows(start, stop, **self.cluster))
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        count = cluster_count.first(**self.cluster) or 0
+        return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
 
     def lead_rows(self, page) -> list[tuple]:
         # The pillar leads the first page only, and only while it is live.
