@@ -5,14 +5,24 @@ database (articles/page_parts.py). They depend on tags exactly as a page does, s
 that refresh cached pages (website/cache_rules.py) must make them stale too. ``pin`` records the
 tags' versions when rendering starts; ``is_current`` tells whether any has moved on since.
 Versions move whether or not pages are cached (PAGE_CACHE["ENABLED"]), so these work with the
-page cache off too.
+page cache off too. ``KeptCopy`` keeps such data in a process (the site's menus, the search
+filters' choices), checked the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.core.cache import cache
 
 from pagecache import store
+from pagecache.backend import CACHE_UNREACHABLE
+
+T = TypeVar("T")
 
 
 def started() -> int:
@@ -38,3 +48,88 @@ def is_current(pinned: dict[str, int]) -> bool:
 def current(tags: Iterable[str]) -> dict[str, int | None]:
     """The tags' versions now, to check many renderings with one read (see is_current)."""
     return store.versions(tags)
+
+
+@dataclass(frozen=True)
+class Held(Generic[T]):
+    """A kept value with the versions it was pinned at: one object, so that a copy replaced by
+    another thread is never checked against the other copy's versions."""
+
+    value: T
+    pinned: dict[str, int]
+    #: time.time() from which it is no longer used; None: only its versions end it.
+    expires_at: float | None = None
+
+    def is_usable(self, now: float) -> bool:
+        """Not expired, and none of its tags has moved on since it was pinned."""
+        if self.expires_at is not None and now >= self.expires_at:
+            return False
+        return is_current(self.pinned)
+
+
+class KeptCopy(Generic[T]):
+    """Data derived from the database, read once and kept in this process while the versions
+    of the tags it shows stand (and, optionally, until an expiry).
+
+    Checking a kept copy costs one read of versions; reading it afresh costs queries and the
+    work of building it. `get()` returns the copy while current, else reads it with `read`,
+    pins the tags `shows` names (after taking the counter, as render_parts() does, so a copy
+    read while something it shows changed is not kept), and keeps it. With `shared_key` the
+    copy is also kept in the shared cache, so other processes adopt it instead of reading.
+    `lifetime` gives, after each read, how many more seconds it may be kept (None: no limit;
+    0 or less: not kept), for data that also changes by the clock. Without a reachable cache
+    the data is read each time and nothing is kept.
+
+    `read`, `shows` and `lifetime` are called anew each time: pass functions that look their
+    target up at call time when tests need to replace it.
+    """
+
+    def __init__(
+        self,
+        read: Callable[[], T],
+        *,
+        shows: Callable[[T], Iterable[str]],
+        lifetime: Callable[[], float | None] | None = None,
+        shared_key: str | None = None,
+    ) -> None:
+        self._read = read
+        self._shows = shows
+        self._lifetime = lifetime
+        self.shared_key = shared_key
+        self._held: Held[T] | None = None
+
+    def get(self) -> T:
+        """The kept copy while current, else the data read afresh (and kept when it may be)."""
+        now = time.time()
+        try:
+            held = self._held
+            if held is not None and held.is_usable(now):
+                return held.value
+            if self.shared_key is not None:
+                shared = cache.get(self.shared_key)
+                if isinstance(shared, Held) and shared.is_usable(now):
+                    self._held = shared
+                    return shared.value
+            counter = started()
+        except CACHE_UNREACHABLE:
+            return self._read()
+        value = self._read()
+        self._held = None  # the old copy is stale: keep nothing unless the new one is pinned
+        with contextlib.suppress(CACHE_UNREACHABLE):
+            pinned = pin(self._shows(value), started=counter)
+            seconds = self._lifetime() if self._lifetime is not None else None
+            if pinned is None or (seconds is not None and seconds <= 0):
+                return value
+            held = Held(value, pinned, None if seconds is None else now + seconds)
+            if self.shared_key is not None:
+                cache.set(self.shared_key, held, timeout=seconds)
+            self._held = held
+        return value
+
+    def forget(self) -> None:
+        """Drop this process's copy, and the shared one, at once (a change's versions move only
+        on commit; the versions would make them stale then anyway)."""
+        self._held = None
+        if self.shared_key is not None:
+            with contextlib.suppress(CACHE_UNREACHABLE):
+                cache.delete(self.shared_key)

@@ -15,11 +15,9 @@ as kept page parts are. Without a reachable cache the links are read from the da
 
 from __future__ import annotations
 
-import contextlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,7 +25,6 @@ from django.utils import timezone
 import pagecache
 from articles.models import live_q
 from pagecache import snapshots
-from pagecache.backend import CACHE_UNREACHABLE
 from pagecache.conf import config
 from pagecache.schedule import next_scheduled_change
 from topics.models import Topic
@@ -35,9 +32,10 @@ from topics.tree import main_topic_items, tree_html
 
 from .models import Menu, MenuItem, PageStatus
 
-#: Names the shape of KeptMenus too: a copy pickled by older code, without a field this code
-#: reads, must never be found. Change the suffix whenever KeptMenus changes.
-MENUS_KEY = "pages:menus:3"
+#: Names the shape of what is kept too (snapshots.Held holding KeptMenus): a copy pickled by
+#: older code, without a field this code reads, must never be found. Change the suffix whenever
+#: KeptMenus changes.
+MENUS_KEY = "pages:menus:4"
 #: Every page shows the menus: this tag moves on whenever a menu or a menu link changes.
 MENUS_TAG = pagecache.every(Menu)
 
@@ -57,8 +55,6 @@ class KeptMenus:
     #: versions covers all of the site's navigation, and no page renders them again.
     footer_topics: str = ""
     topic_tree: str = ""
-    pinned: dict[str, int] = field(default_factory=dict)
-    expires_at: float = 0.0
 
 
 def read_menus() -> KeptMenus:
@@ -97,42 +93,30 @@ def read_menus() -> KeptMenus:
     )
 
 
-#: This process's copy of the kept menus: checked against the versions like the shared copy,
-#: it saves every page reading and unpickling the shared one (one cache read fewer a page).
-_process_copy: KeptMenus | None = None
+def _menus_lifetime() -> int:
+    """Kept links end at the next scheduled change: a linked article may go live or expire."""
+    lifetime = config("SECONDS")
+    upcoming = next_scheduled_change(timezone.now())
+    if upcoming is not None:
+        lifetime = min(lifetime, int(upcoming.timestamp() - time.time()))
+    return lifetime
 
 
-def _current(kept: KeptMenus | None, now: float) -> bool:
-    return kept is not None and now < kept.expires_at and snapshots.is_current(kept.pinned)
+#: The kept menus, in this process and in the shared cache: this process's copy saves every
+#: page reading and unpickling the shared one (one cache read fewer a page). read_menus is
+#: looked up at each read, so that tests can count the reads.
+_kept = snapshots.KeptCopy(
+    lambda: read_menus(),
+    shows=lambda menus: menus.shows,
+    lifetime=_menus_lifetime,
+    shared_key=MENUS_KEY,
+)
 
 
 def kept_menus() -> KeptMenus:
     """The menus, from this process or the shared cache while current, else read afresh and
     kept in both."""
-    global _process_copy
-    now = time.time()
-    try:
-        if _current(_process_copy, now):
-            return _process_copy
-        kept = cache.get(MENUS_KEY)
-        if _current(kept, now):
-            _process_copy = kept
-            return kept
-        started = snapshots.started()
-    except CACHE_UNREACHABLE:
-        return read_menus()
-    menus = read_menus()
-    with contextlib.suppress(CACHE_UNREACHABLE):
-        pinned = snapshots.pin(menus.shows, started=started)
-        lifetime = config("SECONDS")
-        upcoming = next_scheduled_change(timezone.now())
-        if upcoming is not None:
-            lifetime = min(lifetime, int(upcoming.timestamp() - now))
-        if pinned is not None and lifetime > 0:
-            menus.pinned, menus.expires_at = pinned, now + lifetime
-            cache.set(MENUS_KEY, menus, timeout=lifetime)
-            _process_copy = menus
-    return menus
+    return _kept.get()
 
 
 def menus_for(request: HttpRequest) -> KeptMenus:
@@ -147,7 +131,4 @@ def menus_for(request: HttpRequest) -> KeptMenus:
 
 def forget_menus() -> None:
     """Drop the kept links (their versions would make them stale anyway; this saves a read)."""
-    global _process_copy
-    _process_copy = None
-    with contextlib.suppress(CACHE_UNREACHABLE):
-        cache.delete(MENUS_KEY)
+    _kept.forget()
