@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from pagecache import store
 from pagecache.backend import CACHE_UNREACHABLE
@@ -40,14 +41,41 @@ def pin(tags: Iterable[str], *, started: int) -> dict[str, int] | None:
     return pinned
 
 
-def is_current(pinned: dict[str, int]) -> bool:
-    """True while none of the tags has moved on since they were pinned."""
-    return store.versions(pinned) == pinned
+#: Where current() leaves the versions it read for a request, for the kept copies every page
+#: checks (KeptCopy(every_page=True)).
+READ_ATTR = "_page_cache_versions_read"
+
+#: The kept copies every page checks (the site's menus): the first read of versions a page
+#: makes with its request covers their tags too, so they need no read of their own.
+_every_page: list[KeptCopy] = []
 
 
-def current(tags: Iterable[str]) -> dict[str, int | None]:
-    """The tags' versions now, to check many renderings with one read (see is_current)."""
-    return store.versions(tags)
+def is_current(pinned: dict[str, int], *, request: HttpRequest | None = None) -> bool:
+    """True while none of the tags has moved on since they were pinned. With the request, the
+    read is current()'s: it covers the kept copies every page checks too."""
+    if request is None:
+        return store.versions(pinned) == pinned
+    found = current(pinned, request=request)
+    return all(found[tag] == version for tag, version in pinned.items())
+
+
+def current(tags: Iterable[str], *, request: HttpRequest | None = None) -> dict[str, int | None]:
+    """The tags' versions now, to check many renderings with one read (see is_current).
+
+    With the request, the same read also takes the versions of the tags of every kept copy
+    every page checks, and leaves them on the request: each such copy is then checked against
+    them (KeptCopy.get(request)) instead of reading its own. That is as sound as checking it
+    here: it shows what was current at this moment, as everything else the page read after
+    this moment may; and a page stored by the page cache is pinned at the versions read when
+    it is stored, so a change made meanwhile keeps it from being stored."""
+    tags = set(tags)
+    if request is None:
+        return store.versions(tags)
+    for kept in _every_page:
+        tags |= kept.pinned_tags()
+    found = store.versions(tags)
+    setattr(request, READ_ATTR, found)  # the latest read replaces any before: never mixed
+    return found
 
 
 @dataclass(frozen=True)
@@ -60,10 +88,14 @@ class Held(Generic[T]):
     #: time.time() from which it is no longer used; None: only its versions end it.
     expires_at: float | None = None
 
-    def is_usable(self, now: float) -> bool:
-        """Not expired, and none of its tags has moved on since it was pinned."""
+    def is_usable(self, now: float, read: dict[str, int | None] | None = None) -> bool:
+        """Not expired, and none of its tags has moved on since it was pinned: current if
+        `read` (versions read a moment ago for the request) says so, else as read now. A copy
+        pinned after that read may be newer than it: the read alone never finds it stale."""
         if self.expires_at is not None and now >= self.expires_at:
             return False
+        if read is not None and all(read.get(tag) == v for tag, v in self.pinned.items()):
+            return True
         return is_current(self.pinned)
 
 
@@ -78,7 +110,9 @@ class KeptCopy(Generic[T]):
     copy is also kept in the shared cache, so other processes adopt it instead of reading.
     `lifetime` gives, after each read, how many more seconds it may be kept (None: no limit;
     0 or less: not kept), for data that also changes by the clock. Without a reachable cache
-    the data is read each time and nothing is kept.
+    the data is read each time and nothing is kept. With `every_page`, each page's first read
+    of versions for its request (current(tags, request=...)) also covers this copy's tags,
+    and get(request) is checked against that read.
 
     `read`, `shows` and `lifetime` are called anew each time: pass functions that look their
     target up at call time when tests need to replace it.
@@ -91,19 +125,29 @@ class KeptCopy(Generic[T]):
         shows: Callable[[T], Iterable[str]],
         lifetime: Callable[[], float | None] | None = None,
         shared_key: str | None = None,
+        every_page: bool = False,
     ) -> None:
         self._read = read
         self._shows = shows
         self._lifetime = lifetime
         self.shared_key = shared_key
         self._held: Held[T] | None = None
+        if every_page:
+            _every_page.append(self)
 
-    def get(self) -> T:
-        """The kept copy while current, else the data read afresh (and kept when it may be)."""
+    def pinned_tags(self) -> set[str]:
+        """The tags this process's copy was pinned at (none without a copy)."""
+        held = self._held
+        return set(held.pinned) if held is not None else set()
+
+    def get(self, request: HttpRequest | None = None) -> T:
+        """The kept copy while current, else the data read afresh (and kept when it may be).
+        With the request, checked against the versions read for it, when they cover it."""
         now = time.time()
+        read = getattr(request, READ_ATTR, None) if request is not None else None
         try:
             held = self._held
-            if held is not None and held.is_usable(now):
+            if held is not None and held.is_usable(now, read):
                 return held.value
             if self.shared_key is not None:
                 shared = cache.get(self.shared_key)

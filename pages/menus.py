@@ -110,13 +110,16 @@ _kept = snapshots.KeptCopy(
     shows=lambda menus: menus.shows,
     lifetime=_menus_lifetime,
     shared_key=MENUS_KEY,
+    # Every page shows the menus: the page's first read of versions checks them too.
+    every_page=True,
 )
 
 
-def kept_menus() -> KeptMenus:
+def kept_menus(request: HttpRequest | None = None) -> KeptMenus:
     """The menus, from this process or the shared cache while current, else read afresh and
-    kept in both."""
-    return _kept.get()
+    kept in both. With the request, checked against the versions the page has read already
+    (pagecache.snapshots.current), when it has."""
+    return _kept.get(request)
 
 
 def menus_for(request: HttpRequest) -> KeptMenus:
@@ -124,7 +127,7 @@ def menus_for(request: HttpRequest) -> KeptMenus:
     then depends on what they show."""
     menus = getattr(request, "_site_menus", None)
     if menus is None:
-        menus = request._site_menus = kept_menus()
+        menus = request._site_menus = kept_menus(request)
     pagecache.depends_on(request, menus.shows)
     return menus
 

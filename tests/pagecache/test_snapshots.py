@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import RequestFactory
 
 from pagecache import snapshots, store
 from pagecache.backend import RedisCache
@@ -151,3 +152,66 @@ def test_forget_drops_the_shared_copy_too(source):
     here.forget()
 
     assert kept(source, shared_key="test:kept").get() == "read 2"
+
+
+# --- one read of versions for a page -----------------------------------------------------
+
+
+@pytest.fixture
+def every_page(monkeypatch, source):
+    """A kept copy every page checks, as the site's menus are (registered only for the test)."""
+    monkeypatch.setattr(snapshots, "_every_page", [])
+    copy = kept(source, every_page=True)
+    copy.get()
+    return copy
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The keys of each read of versions, in order."""
+    reads: list[list[str]] = []
+    real = store.cache.get_many
+    monkeypatch.setattr(
+        store.cache, "get_many", lambda keys, *a, **kw: reads.append(list(keys)) or real(keys)
+    )
+    return reads
+
+
+def test_a_pages_read_of_versions_checks_the_every_page_copies_too(every_page, cache_reads):
+    request = RequestFactory().get("/")
+
+    snapshots.current({"articles.article:1"}, request=request)
+    assert every_page.get(request) == "read 1"
+
+    assert len(cache_reads) == 1  # the copy needed no read of its own
+    assert set(cache_reads[0]) >= {store.VERSION_PREFIX + tag for tag in (TOPICS, AUTHORS)}
+
+
+def test_a_tag_moved_before_the_pages_read_makes_the_every_page_copy_stale(every_page):
+    request = RequestFactory().get("/")
+    store.bump({TOPICS})
+
+    snapshots.is_current({"articles.article:1": 1}, request=request)
+
+    assert every_page.get(request) == "read 2"
+
+
+def test_without_a_read_for_the_request_the_copy_reads_its_own_versions(every_page, cache_reads):
+    store.bump({TOPICS})
+
+    assert every_page.get(RequestFactory().get("/")) == "read 2"
+    assert len(cache_reads) >= 1
+
+
+def test_a_copy_kept_after_the_pages_read_is_checked_afresh_not_found_stale(
+    every_page, cache_reads, source
+):
+    request = RequestFactory().get("/")
+    snapshots.current(set(), request=request)
+    store.bump({AUTHORS})
+    every_page.forget()  # as this process's own change does
+    every_page.get(request)  # read again, and kept at versions newer than the page's read
+
+    # The page's read holds the older versions: they must not make the newer copy stale.
+    assert every_page.get(request) == "read 2"
+    assert source.reads == 2
