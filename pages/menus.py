@@ -8,9 +8,11 @@ rest of what it shows.
 
 Reading the links is one query; it is done once and the result kept in the shared cache, and
 in each process, with the versions of those same tags (pagecache.snapshots), so a page reads
-those versions instead of querying. Kept links are stale when any of the tags moves on, and at
-the next scheduled change of an article (a linked article may go live or expire by the clock),
-as kept page parts are. Without a reachable cache the links are read from the database and not kept.
+those versions instead of querying, and in the same read as its kept parts' or cards' versions
+when it reads those first (snapshots.current with the request). Kept links are stale when any
+of the tags moves on, and at the next scheduled change of an article (a linked article may go
+live or expire by the clock), as kept page parts are. Without a reachable cache the links are
+read from the database and not kept.
 """
 
 from __future__ import annotations
