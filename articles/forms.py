@@ -9,7 +9,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from authors.models import Author
 from pagecache import collection, snapshots
-from pagecache.backend import CACHE_UNREACHABLE
 from topics.models import Topic
 
 from .search import MAX_QUERY_LENGTH, SearchFilters, clean_query
@@ -41,8 +40,8 @@ def filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
 #: added, renamed or deleted (website/cache_rules.py), and the search page declares them.
 FILTER_CHOICE_TAGS = (collection("topics"), collection("authors"))
 
-#: This process's copy of filter_choices(), with the versions of FILTER_CHOICE_TAGS it was read at.
-_kept_choices: tuple[dict[str, int], tuple[list, list]] | None = None
+#: filter_choices() as this process read it last, kept while FILTER_CHOICE_TAGS stand.
+_kept_choices = snapshots.KeptCopy(filter_choices, shows=lambda _: FILTER_CHOICE_TAGS)
 
 
 def kept_filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -51,26 +50,12 @@ def kept_filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]
     Every search page offers them: reading and compiling their query was about 2.5 ms of each
     search at 550 topics and authors; checking the two tags' versions is one cache read. Without
     a reachable cache they are read each time."""
-    global _kept_choices
-    try:
-        if _kept_choices is not None and snapshots.is_current(_kept_choices[0]):
-            return _kept_choices[1]
-        started = snapshots.started()
-    except CACHE_UNREACHABLE:
-        return filter_choices()
-    choices = filter_choices()
-    try:
-        pinned = snapshots.pin(FILTER_CHOICE_TAGS, started=started)
-    except CACHE_UNREACHABLE:
-        pinned = None
-    _kept_choices = (pinned, choices) if pinned is not None else None
-    return choices
+    return _kept_choices.get()
 
 
 def forget_filter_choices() -> None:
     """Drop this process's copy at once (a change's versions move only on commit)."""
-    global _kept_choices
-    _kept_choices = None
+    _kept_choices.forget()
 
 
 class OptionsSelect(forms.Widget):

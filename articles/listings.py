@@ -46,7 +46,7 @@ class ArticleListPage(SlugObjectMixin, ListView):
         context = super().get_context_data(**kwargs)
         leads = self.lead_rows(context["page_obj"])
         # One read of versions for the leads and the list together.
-        shown = page_parts.cards([*leads, *context["articles"]])
+        shown = page_parts.cards([*leads, *context["articles"]], request=self.request)
         lead_pks = {row[0] for row in leads}
         cards = [card for card in shown if card.pk not in lead_pks]
         context.update(

@@ -61,7 +61,8 @@ def kept_parts(request: HttpRequest, article: Article) -> PageParts | None:
     """The article's kept parts if they may be shown for this request, else None.
 
     Expects `article.page_parts` selected with the article (no query); costs one read of the
-    versions of what the parts show from the cache.
+    versions of what the parts show from the cache, which also checks the site's navigation
+    for the page (snapshots.current with the request).
     """
     if not enabled():
         return None
@@ -69,7 +70,7 @@ def kept_parts(request: HttpRequest, article: Article) -> PageParts | None:
     if parts is None or parts.origin != origin(request) or parts.valid_until <= timezone.now():
         return None
     try:
-        return parts if snapshots.is_current(parts.shows) else None
+        return parts if snapshots.is_current(parts.shows, request=request) else None
     except CACHE_UNREACHABLE:  # versions unknown: render afresh (docs/caching.md)
         return None
 
@@ -164,10 +165,12 @@ def card_rows(articles: ArticleQuerySet | QuerySet, *, through: str = "") -> Que
     return articles.values_list(f"{through}_id", *(f"{through}__{name}" for name in CARD_ROW[1:]))
 
 
-def cards(rows: Iterable[tuple]) -> list[Card]:
+def cards(rows: Iterable[tuple], *, request: HttpRequest | None = None) -> list[Card]:
     """The cards of the articles in `rows` (from card_rows(), sliced as the page needs), in the
     same order: each kept card while current (one read of versions from the cache for the
-    list), else the card rendered now from the article, and kept when it may be.
+    list), else the card rendered now from the article, and kept when it may be. With the
+    page's request, that one read also checks the site's navigation for the page
+    (snapshots.current).
 
     Articles whose card must be rendered are read again, in one more query with their bylines
     (two), after the cache's counter (as render_parts() takes `started`): a card rendered from
@@ -181,7 +184,7 @@ def cards(rows: Iterable[tuple]) -> list[Card]:
         # A card kept before leads were kept has no lead: it is rendered again.
         kept = [row for row in rows if row[3] is not None and row[2]]
         try:
-            versions = snapshots.current(set().union(*(row[3] for row in kept)))
+            versions = snapshots.current(set().union(*(row[3] for row in kept)), request=request)
         except CACHE_UNREACHABLE:  # render every card (and keep none: the counter is unread)
             kept = []
         for pk, html, lead_html, shows in kept:

@@ -8,18 +8,18 @@ rest of what it shows.
 
 Reading the links is one query; it is done once and the result kept in the shared cache, and
 in each process, with the versions of those same tags (pagecache.snapshots), so a page reads
-those versions instead of querying. Kept links are stale when any of the tags moves on, and at
-the next scheduled change of an article (a linked article may go live or expire by the clock),
-as kept page parts are. Without a reachable cache the links are read from the database and not kept.
+those versions instead of querying, and in the same read as its kept parts' or cards' versions
+when it reads those first (snapshots.current with the request). Kept links are stale when any
+of the tags moves on, and at the next scheduled change of an article (a linked article may go
+live or expire by the clock), as kept page parts are. Without a reachable cache the links are
+read from the database and not kept.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,7 +27,6 @@ from django.utils import timezone
 import pagecache
 from articles.models import live_q
 from pagecache import snapshots
-from pagecache.backend import CACHE_UNREACHABLE
 from pagecache.conf import config
 from pagecache.schedule import next_scheduled_change
 from topics.models import Topic
@@ -35,9 +34,10 @@ from topics.tree import main_topic_items, tree_html
 
 from .models import Menu, MenuItem, PageStatus
 
-#: Names the shape of KeptMenus too: a copy pickled by older code, without a field this code
-#: reads, must never be found. Change the suffix whenever KeptMenus changes.
-MENUS_KEY = "pages:menus:3"
+#: Names the shape of what is kept too (snapshots.Held holding KeptMenus): a copy pickled by
+#: older code, without a field this code reads, must never be found. Change the suffix whenever
+#: KeptMenus changes.
+MENUS_KEY = "pages:menus:4"
 #: Every page shows the menus: this tag moves on whenever a menu or a menu link changes.
 MENUS_TAG = pagecache.every(Menu)
 
@@ -57,8 +57,6 @@ class KeptMenus:
     #: versions covers all of the site's navigation, and no page renders them again.
     footer_topics: str = ""
     topic_tree: str = ""
-    pinned: dict[str, int] = field(default_factory=dict)
-    expires_at: float = 0.0
 
 
 def read_menus() -> KeptMenus:
@@ -97,42 +95,33 @@ def read_menus() -> KeptMenus:
     )
 
 
-#: This process's copy of the kept menus: checked against the versions like the shared copy,
-#: it saves every page reading and unpickling the shared one (one cache read fewer a page).
-_process_copy: KeptMenus | None = None
+def _menus_lifetime() -> int:
+    """Kept links end at the next scheduled change: a linked article may go live or expire."""
+    lifetime = config("SECONDS")
+    upcoming = next_scheduled_change(timezone.now())
+    if upcoming is not None:
+        lifetime = min(lifetime, int(upcoming.timestamp() - time.time()))
+    return lifetime
 
 
-def _current(kept: KeptMenus | None, now: float) -> bool:
-    return kept is not None and now < kept.expires_at and snapshots.is_current(kept.pinned)
+#: The kept menus, in this process and in the shared cache: this process's copy saves every
+#: page reading and unpickling the shared one (one cache read fewer a page). read_menus is
+#: looked up at each read, so that tests can count the reads.
+_kept = snapshots.KeptCopy(
+    lambda: read_menus(),
+    shows=lambda menus: menus.shows,
+    lifetime=_menus_lifetime,
+    shared_key=MENUS_KEY,
+    # Every page shows the menus: the page's first read of versions checks them too.
+    every_page=True,
+)
 
 
-def kept_menus() -> KeptMenus:
+def kept_menus(request: HttpRequest | None = None) -> KeptMenus:
     """The menus, from this process or the shared cache while current, else read afresh and
-    kept in both."""
-    global _process_copy
-    now = time.time()
-    try:
-        if _current(_process_copy, now):
-            return _process_copy
-        kept = cache.get(MENUS_KEY)
-        if _current(kept, now):
-            _process_copy = kept
-            return kept
-        started = snapshots.started()
-    except CACHE_UNREACHABLE:
-        return read_menus()
-    menus = read_menus()
-    with contextlib.suppress(CACHE_UNREACHABLE):
-        pinned = snapshots.pin(menus.shows, started=started)
-        lifetime = config("SECONDS")
-        upcoming = next_scheduled_change(timezone.now())
-        if upcoming is not None:
-            lifetime = min(lifetime, int(upcoming.timestamp() - now))
-        if pinned is not None and lifetime > 0:
-            menus.pinned, menus.expires_at = pinned, now + lifetime
-            cache.set(MENUS_KEY, menus, timeout=lifetime)
-            _process_copy = menus
-    return menus
+    kept in both. With the request, checked against the versions the page has read already
+    (pagecache.snapshots.current), when it has."""
+    return _kept.get(request)
 
 
 def menus_for(request: HttpRequest) -> KeptMenus:
@@ -140,14 +129,11 @@ def menus_for(request: HttpRequest) -> KeptMenus:
     then depends on what they show."""
     menus = getattr(request, "_site_menus", None)
     if menus is None:
-        menus = request._site_menus = kept_menus()
+        menus = request._site_menus = kept_menus(request)
     pagecache.depends_on(request, menus.shows)
     return menus
 
 
 def forget_menus() -> None:
     """Drop the kept links (their versions would make them stale anyway; this saves a read)."""
-    global _process_copy
-    _process_copy = None
-    with contextlib.suppress(CACHE_UNREACHABLE):
-        cache.delete(MENUS_KEY)
+    _kept.forget()

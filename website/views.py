@@ -55,7 +55,9 @@ class HomeView(TemplateView):
         featured = featured_card_row.run(now=now)
         lead_row = featured[0] if featured else rows[0] if rows else None
         others = [row for row in rows if lead_row is None or row[0] != lead_row[0]]
-        shown = page_parts.cards(([lead_row] if lead_row else []) + others[:LATEST_COUNT])
+        listed = ([lead_row] if lead_row else []) + others[:LATEST_COUNT]
+        # With the request, the cards' read of versions checks the menus and tree below too.
+        shown = page_parts.cards(listed, request=self.request)
         lead = shown.pop(0) if shown and lead_row and shown[0].pk == lead_row[0] else None
         # The tree of topics is kept with the site's menus: no query, no render.
         topic_tree = mark_safe(menus_for(self.request).topic_tree)  # topics/tree.py escapes

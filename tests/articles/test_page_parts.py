@@ -13,11 +13,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import pagecache
 from articles import page_parts, workflow
 from articles.models import Article, KeptCard, PageParts, Status
 from core.models import SiteSettings
 from pagecache import snapshots, store
 from pagecache.backend import CACHE_UNREACHABLE
+from pages.menus import MENUS_TAG
 from tests.conftest import FROZEN_NOW
 from tests.factories import (
     ArticleFactory,
@@ -120,6 +122,19 @@ def test_a_page_with_kept_parts_reads_the_article_its_parts_and_its_comments_onl
     assert "articles_pageparts" in sql and "comments_comment" in sql
     for table in ("articles_byline", "taggit_tag", "articles_expertquote", "articles_relatedlink"):
         assert table not in sql
+
+
+def test_a_page_with_kept_parts_checks_them_and_the_menus_with_one_read(client, rich, monkeypatch):
+    url = rich["article"].get_absolute_url()
+    client.get(url)
+    reads = []
+    real = store.versions
+    monkeypatch.setattr(store, "versions", lambda tags: reads.append(set(tags)) or real(tags))
+
+    assert client.get(url).status_code == 200
+
+    [read] = reads
+    assert MENUS_TAG in read and pagecache.tag_for(rich["article"]) in read
 
 
 def test_previews_keep_no_parts(client, rich):

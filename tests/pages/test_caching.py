@@ -119,6 +119,8 @@ def test_editing_a_library_image_refreshes_the_page_placing_it(urls, commit):
 
 
 def test_each_process_keeps_the_menus_and_sees_a_change_made_elsewhere(monkeypatch):
+    from django.core.cache import cache
+
     from pagecache import store
     from pages import menus
 
@@ -129,9 +131,9 @@ def test_each_process_keeps_the_menus_and_sees_a_change_made_elsewhere(monkeypat
     read = []
     monkeypatch.setattr(menus, "read_menus", lambda: read.append(1) or menus.KeptMenus({}, set()))
     shared_reads = []
-    real_get = menus.cache.get
+    real_get = cache.get
     monkeypatch.setattr(
-        menus.cache,
+        cache,
         "get",
         lambda key, *a, **kw: shared_reads.append(key) or real_get(key, *a, **kw),
     )

@@ -8,10 +8,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 
-from articles.models import Status
-from tests.factories import FIXED_PUBLISH_AT, ArticleFactory, TopicFactory
+from articles.models import Article, Status
+from pagecache import store, tag_for
+from pages import menus
+from pages.menus import MENUS_TAG
+from pages.models import MenuItem
+from tests.factories import FIXED_PUBLISH_AT, ArticleFactory, TopicFactory, menu_link
 from tests.html import card_titles, parse
 from website.views import featured_card_row
 
@@ -126,3 +131,58 @@ def test_the_lead_is_found_by_walking_the_featured_index_backwards():
 
     assert "Scan Backward using article_live_featured_idx on articles_article" in plan, plan
     assert "Sort" not in plan, plan
+
+
+# --- one read of versions per home page --------------------------------------------------
+
+
+@pytest.fixture
+def version_reads(monkeypatch):
+    """The keys of each read of versions from the cache (a get_many), in order, and any other
+    cache read (a get)."""
+    reads: dict[str, list] = {"get_many": [], "get": []}
+    real_get_many, real_get = cache.get_many, cache.get
+    monkeypatch.setattr(
+        cache,
+        "get_many",
+        lambda keys, *a, **kw: reads["get_many"].append(set(keys)) or real_get_many(keys),
+    )
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a, **kw: reads["get"].append(key) or real_get(key, *a, **kw)
+    )
+    return reads
+
+
+@pytest.fixture
+def home_with_menus(client, settings):
+    settings.DOSSIER = {**settings.DOSSIER, "PAGE_PARTS": True}
+    for n in range(3):
+        ArticleFactory(title=f"Article {n}", publish_at=day(n))
+    link = menu_link("footer", url="https://example.org/masthead/", label="Masthead")
+    client.get("/")  # renders and keeps the cards and the menus
+    return link
+
+
+def test_home_checks_its_cards_and_the_menus_with_one_read_of_versions(
+    client, home_with_menus, version_reads, monkeypatch
+):
+    monkeypatch.setattr(menus, "read_menus", lambda: pytest.fail("the menus were read again"))
+
+    page = client.get("/").content.decode()
+
+    assert "Masthead" in page and "Article 2" in page
+    [read] = version_reads["get_many"]
+    assert store.VERSION_PREFIX + MENUS_TAG in read  # the menus' tags, with the cards'
+    assert store.VERSION_PREFIX + tag_for(Article.objects.first()) in read
+    assert store.CLOCK_KEY not in version_reads["get"]  # nothing rendered: no counter read
+
+
+def test_a_menu_changed_elsewhere_shows_on_the_next_home_page(client, home_with_menus):
+    # As another host's edit: no signal here forgets this process's copy; its tag moves on.
+    MenuItem.objects.filter(pk=home_with_menus.pk).update(label="Our people")
+    assert "Masthead" in client.get("/").content.decode()  # kept, not read each time
+
+    store.bump({MENUS_TAG})
+
+    page = client.get("/").content.decode()
+    assert "Our people" in page and "Masthead" not in page
