@@ -8,6 +8,9 @@ marker slug and the marker then replaced by each slug, percent-encoded as revers
 What is kept is keyed by the URLconf and the script prefix in force, so a request with its own
 urlconf or a site mounted under a prefix gets its own paths; a changed ROOT_URLCONF (tests)
 clears it, as Django clears its own resolver caches then.
+
+The static files' URLs the site's frame links on every page are kept the same way
+(asset_url()): the manifest storage looks each hashed name up and builds its URL on every call.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 #: A slug every slug converter accepts, found once in the reversed path.
@@ -69,8 +74,26 @@ def fixed_path(viewname: str) -> str:
     return _fixed(viewname, get_urlconf(), get_script_prefix())
 
 
+def asset_url(name: str) -> str:
+    """static(name), kept per process with DEBUG off. The manifest of hashed names is read once
+    when the process starts and never changes under it; with DEBUG on, files and their URLs
+    may change while the server runs, so every call asks the storage."""
+    return static(name) if settings.DEBUG else _asset(name)
+
+
+@lru_cache(maxsize=256)
+def _asset(name: str) -> str:
+    return static(name)
+
+
+#: Settings that change where static files are served from.
+_STATIC_SETTINGS = frozenset({"STORAGES", "STATIC_URL", "STATIC_ROOT", "DEBUG"})
+
+
 @receiver(setting_changed)
 def _forget_on_urlconf_change(*, setting: str, **kwargs) -> None:
     if setting == "ROOT_URLCONF":
         _split.cache_clear()
         _fixed.cache_clear()
+    if setting in _STATIC_SETTINGS:
+        _asset.cache_clear()

@@ -25,3 +25,9 @@ def path(viewname: str) -> str:
 def slug_path(viewname: str, slug: str) -> str:
     """{% slug_path "articles:detail" article.slug %}: as {% url … slug=… %}, kept."""
     return paths.slug_path(viewname, slug)
+
+
+@register.simple_tag
+def asset(name: str) -> str:
+    """{% asset "css/site.css" %}: as {% static %}, kept (core.paths.asset_url)."""
+    return paths.asset_url(name)

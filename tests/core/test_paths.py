@@ -3,6 +3,8 @@ time: the same strings reverse() gives, for every script and under a script pref
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.test import override_settings
 from django.urls import (
@@ -102,3 +104,37 @@ def test_the_slug_path_tag_writes_what_the_url_tag_writes():
     for slug in SLUGS:
         with_path, with_url = template.render({"slug": slug}).split("|")
         assert with_path == with_url
+
+
+def test_the_asset_tag_writes_what_the_static_tag_writes(settings):
+    from django.template import engines
+
+    settings.DEBUG = False
+    template = engines["django"].from_string(
+        '{% load paths static %}{% asset "css/site.css" %}|{% static "css/site.css" %}'
+    )
+    with_asset, with_static = template.render({}).split("|")
+    assert with_asset == with_static
+
+
+def test_asset_urls_are_kept_without_debug_and_follow_a_new_static_url(settings):
+    from core.paths import asset_url
+
+    settings.DEBUG = False
+    settings.STATIC_URL = "/first/"
+    assert asset_url("css/site.css") == "/first/css/site.css"
+    with mock.patch("core.paths.static") as static:
+        assert asset_url("css/site.css") == "/first/css/site.css"
+    static.assert_not_called()
+    settings.STATIC_URL = "/second/"  # a changed setting forgets what was kept
+    assert asset_url("css/site.css") == "/second/css/site.css"
+
+
+def test_asset_urls_are_asked_every_time_with_debug(settings):
+    from core.paths import asset_url
+
+    settings.DEBUG = True
+    with mock.patch("core.paths.static", return_value="/changed.css") as static:
+        assert asset_url("css/site.css") == "/changed.css"
+        assert asset_url("css/site.css") == "/changed.css"
+    assert static.call_count == 2
