@@ -127,7 +127,7 @@ def _postgres_query(websearch: str) -> SearchQuery:
 
 @dataclass(frozen=True)
 class Search:
-    """A reader's search, for a paginator to fetch a page of at a time (search_page())."""
+    """A reader's search, which a paginator fetches one page at a time (search_page())."""
 
     query: str
     filters: SearchFilters
@@ -145,7 +145,7 @@ def search_page(query: str, filters: SearchFilters, *, bottom: int, top: int) ->
     number of results (core.pagination.TOTAL, as WindowCountPaginator reads it).
 
     Building and compiling the search's SQL (the live filter, the newest-window CTEs, rank and
-    headline) was about 5 ms of every search page in Python, for SQL whose shape depends only
+    headline) was 5–8 ms of every search page in Python, for SQL whose shape depends only
     on the number of words, the filters chosen and the page. On PostgreSQL it is compiled once
     per shape and connection (core/compiled.py) and run with this search's values.
     """
@@ -177,15 +177,15 @@ def search_page(query: str, filters: SearchFilters, *, bottom: int, top: int) ->
 
 @functools.cache
 def _compiled_search(
-    words: int, topic: bool, author: bool, bottom: int, top: int, ranked: int, window: int
+    words: int, has_topic: bool, has_author: bool, bottom: int, top: int, ranked: int, window: int
 ) -> CompiledQuery:
     """The compiled search of one shape. The limits are part of the shape (they are literals
     in the SQL), so a test that changes RANKED_MATCHES or NEWEST_WINDOW gets its own."""
     types: dict[str, type] = {"now": datetime, "websearch": str, "query": str}
     types.update({f"word{i}": str for i in range(words)})
-    if topic:
+    if has_topic:
         types["topic"] = int
-    if author:
+    if has_author:
         types["author"] = int
 
     def build(now, websearch, query, topic=None, author=None, **each_word):
@@ -201,7 +201,7 @@ def _compiled_search(
         return found.with_cards().annotate(**{TOTAL: Window(Count("*"))})[bottom:top]
 
     build.__qualname__ = (
-        f"search_page[{words} words, topic={topic}, author={author}, {bottom}:{top}]"
+        f"search_page[{words} words, topic={has_topic}, author={has_author}, {bottom}:{top}]"
     )
     return CompiledQuery(build, **types)
 
