@@ -11,15 +11,30 @@ import functools
 import operator
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Left, Lower, StrIndex, Substr
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from core.compiled import CompiledQuery
+from core.pagination import TOTAL
 
 from .models import Article, Status, search_config
 
@@ -60,26 +75,135 @@ def search_articles(query: str, filters: SearchFilters | None = None) -> QuerySe
     by adding words or a filter; the page says when the limit was reached.
     """
     filters = filters or SearchFilters()
-    articles = Article.objects.live()
-    if filters.topic_id:
-        articles = articles.in_topic(filters.topic_id)
-    if filters.author_id:
-        articles = articles.by_author(filters.author_id)
     if not query:
-        return articles.none()
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        recent = _recent_matches(_postgres_matches(articles, query))
-    else:
-        matching = _simple_matches(articles, query)
-        recent = matching.order_by("-publish_at", "-pk").values("pk")[:RANKED_MATCHES]
-    pool = Article.objects.filter(pk__in=recent)
-    ranked = _postgres_ranked(pool, query) if postgres else _simple_ranked(pool, query)
-    return ranked.order_by("-rank", "-publish_at", "-pk")
+        return Article.objects.none()
+    if connection.vendor == "postgresql":
+        return _postgres_search(
+            timezone.now(),
+            fold_negations(query),
+            query,
+            _words(query),
+            filters,
+            ranked=RANKED_MATCHES,
+            window=NEWEST_WINDOW,
+        )
+    articles = _filtered(Article.objects.live(), filters.topic_id, filters.author_id)
+    recent = _simple_matches(articles, query).order_by("-publish_at", "-pk").values("pk")
+    pool = Article.objects.filter(pk__in=recent[:RANKED_MATCHES])
+    return _simple_ranked(pool, query).order_by("-rank", "-publish_at", "-pk")
 
 
-def _postgres_query(query: str) -> SearchQuery:
-    return SearchQuery(fold_negations(query), search_type="websearch", config=search_config())
+def _filtered(articles: QuerySet[Article], topic_id: int | None, author_id: int | None):
+    if topic_id:
+        articles = articles.in_topic(topic_id)
+    if author_id:
+        articles = articles.by_author(author_id)
+    return articles
+
+
+def _postgres_search(
+    now: datetime,
+    websearch: str,
+    query: str,
+    words: list[str],
+    filters: SearchFilters,
+    *,
+    ranked: int,
+    window: int,
+) -> QuerySet[Article]:
+    """search_articles() on PostgreSQL, from the query as each part of the SQL takes it: the
+    websearch text (negations folded), the raw query (its first stem places the snippet) and
+    its words (each highlighted). Everything it reads is an argument, so that search_page()
+    can compile it once (core/compiled.py)."""
+    articles = _filtered(Article.objects.live(now), filters.topic_id, filters.author_id)
+    matching = articles.filter(search_vector=_postgres_query(websearch))
+    pool = Article.objects.filter(pk__in=_recent_matches(matching, now, ranked, window))
+    return _postgres_ranked(pool, websearch, query, words).order_by("-rank", "-publish_at", "-pk")
+
+
+def _postgres_query(websearch: str) -> SearchQuery:
+    return SearchQuery(websearch, search_type="websearch", config=search_config())
+
+
+@dataclass(frozen=True)
+class Search:
+    """A reader's search, which a paginator fetches one page at a time (search_page())."""
+
+    query: str
+    filters: SearchFilters
+
+
+#: search_page() compiles the searches of up to COMPILED_WORDS words for the first COMPILED_ROWS
+#: results (three pages of ten). Each shape (words, filters, page) is a query of its own, kept
+#: compiled on each connection for its life, so the shapes must be few; longer queries and
+#: later pages are rare and built by the ORM, as search_articles() builds them.
+COMPILED_WORDS, COMPILED_ROWS = 3, 30
+
+
+def search_page(query: str, filters: SearchFilters, *, bottom: int, top: int) -> list[Article]:
+    """search_articles(query, filters) as cards, rows bottom to top, each row carrying the
+    number of results (core.pagination.TOTAL, as WindowCountPaginator reads it).
+
+    Building and compiling the search's SQL (the live filter, the newest-window CTEs, rank and
+    headline) was 5–8 ms of every search page in Python, for SQL whose shape depends only
+    on the number of words, the filters chosen and the page. On PostgreSQL it is compiled once
+    per shape and connection (core/compiled.py) and run with this search's values.
+    """
+    if not query:
+        return []
+    words = _words(query)
+    compiled = (
+        connection.vendor == "postgresql" and len(words) <= COMPILED_WORDS and top <= COMPILED_ROWS
+    )
+    if not compiled:
+        found = search_articles(query, filters).with_cards()
+        return list(found.annotate(**{TOTAL: Window(Count("*"))})[bottom:top])
+    shape = _compiled_search(
+        len(words),
+        bool(filters.topic_id),
+        bool(filters.author_id),
+        bottom,
+        top,
+        RANKED_MATCHES,
+        NEWEST_WINDOW,
+    )
+    values = {f"word{i}": word for i, word in enumerate(words)}
+    if filters.topic_id:
+        values["topic"] = filters.topic_id
+    if filters.author_id:
+        values["author"] = filters.author_id
+    return shape.run(now=timezone.now(), websearch=fold_negations(query), query=query, **values)
+
+
+@functools.cache
+def _compiled_search(
+    words: int, has_topic: bool, has_author: bool, bottom: int, top: int, ranked: int, window: int
+) -> CompiledQuery:
+    """The compiled search of one shape. The limits are part of the shape (they are literals
+    in the SQL), so a test that changes RANKED_MATCHES or NEWEST_WINDOW gets its own."""
+    types: dict[str, type] = {"now": datetime, "websearch": str, "query": str}
+    types.update({f"word{i}": str for i in range(words)})
+    if has_topic:
+        types["topic"] = int
+    if has_author:
+        types["author"] = int
+
+    def build(now, websearch, query, topic=None, author=None, **each_word):
+        found = _postgres_search(
+            now,
+            websearch,
+            query,
+            [each_word[f"word{i}"] for i in range(words)],
+            SearchFilters(topic_id=topic, author_id=author),
+            ranked=ranked,
+            window=window,
+        )
+        return found.with_cards().annotate(**{TOTAL: Window(Count("*"))})[bottom:top]
+
+    build.__qualname__ = (
+        f"search_page[{words} words, topic={has_topic}, author={has_author}, {bottom}:{top}]"
+    )
+    return CompiledQuery(build, **types)
 
 
 #: Hyphens with nothing but punctuation and spaces between them ("--", "- -", "-(-").
@@ -102,13 +226,10 @@ def fold_negations(query: str) -> str:
     return NEGATION_RUN.sub(fold, query)
 
 
-def _postgres_matches(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
-    return articles.filter(search_vector=_postgres_query(query))
-
-
-def _recent_matches(matching: QuerySet[Article]) -> RawSQL:
-    """The ids of the RANKED_MATCHES most recent of `matching`, looked for among the
-    NEWEST_WINDOW newest published articles first, and among all only when too few are there.
+def _recent_matches(matching: QuerySet[Article], now: datetime, ranked: int, window: int) -> RawSQL:
+    """The ids of the `ranked` (RANKED_MATCHES) most recent of `matching`, looked for among the
+    `window` (NEWEST_WINDOW) newest published articles first, and among all only when too few
+    are there.
 
     Walking the publication-date index and testing each article's search vector is fast for a
     common word (about 300 articles read) but not for one in a tenth of the articles: some
@@ -126,10 +247,10 @@ def _recent_matches(matching: QuerySet[Article]) -> RawSQL:
     # Any published article counts towards the window: it only needs to be a prefix of the
     # publication order. No such article (a small site) leaves the bound NULL and the window empty.
     bound = (
-        Article.objects.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+        Article.objects.filter(status=Status.PUBLISHED, publish_at__lte=now)
         # Dates alone: read from the index (article_live_idx) without visiting the table.
         .order_by("-publish_at")
-        .values("publish_at")[NEWEST_WINDOW - 1 : NEWEST_WINDOW]
+        .values("publish_at")[window - 1 : window]
     )
     bound_sql, bound_params = bound.query.sql_with_params()
     sql = f"""
@@ -145,19 +266,21 @@ def _recent_matches(matching: QuerySet[Article]) -> RawSQL:
         SELECT id FROM in_window WHERE (SELECT COUNT(*) FROM in_window) = %s
         UNION ALL SELECT id FROM everywhere
     """
-    limit = RANKED_MATCHES
+    limit = ranked
     params = (*rows_params, *bound_params, limit, *rows_params, limit, limit, limit)
     return RawSQL(sql, params)
 
 
-def _postgres_ranked(pool: QuerySet[Article], query: str) -> QuerySet[Article]:
-    search = _postgres_query(query)
+def _postgres_ranked(
+    pool: QuerySet[Article], websearch: str, query: str, words: list[str]
+) -> QuerySet[Article]:
+    search = _postgres_query(websearch)
     # PostgreSQL computes the headline after sorting and limiting, for the page's rows only.
     return pool.annotate(
         rank=SearchRank(F("search_vector"), search),
         snippet_raw=SearchHeadline(
             _passage(query),
-            _any_word(query),
+            _any_word(words),
             config=search_config(),
             start_sel=START,
             stop_sel=STOP,
@@ -192,12 +315,12 @@ def _passage(query: str) -> Substr:
     return Substr("body_text", start, PASSAGE_CHARS)
 
 
-def _any_word(query: str) -> SearchQuery:
+def _any_word(words: list[str]) -> SearchQuery:
     """Each word of the query on its own, for highlighting: in a passage of the body, both
     words of "central bank" are rarely near enough to make the whole query match, and every
     word found should be marked."""
-    words = [SearchQuery(word, config=search_config()) for word in _words(query)]
-    return functools.reduce(operator.or_, words)
+    queries = [SearchQuery(word, config=search_config()) for word in words]
+    return functools.reduce(operator.or_, queries)
 
 
 def _words(query: str) -> list[str]:

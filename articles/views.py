@@ -167,18 +167,28 @@ class SharedPreviewView(ArticleDetailView):
         return response
 
 
+class SearchPaginator(WindowCountPaginator):
+    """Pages of a search.Search: each page is one query, compiled once (search.search_page())."""
+
+    def rows(self, bottom: int, top: int) -> list:
+        found = self.object_list
+        return search.search_page(found.query, found.filters, bottom=bottom, top=top)
+
+
 class SearchView(ListView):
     template_name = "articles/search.html"
     context_object_name = "results"
     paginate_by = 10
     # The page of results carries the number of results: no separate COUNT query.
-    paginator_class = WindowCountPaginator
+    paginator_class = SearchPaginator
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None)
         self.query = self.form.query()
-        articles = search.search_articles(self.query, self.form.filters())
-        return articles.with_cards()
+        # Not a queryset: the paginator fetches only the page asked for, through a compiled
+        # query, and building the whole search as a queryset first would cost what compiling
+        # it once saves.
+        return search.Search(self.query, self.form.filters())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -35,8 +35,7 @@ class WindowCountPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         if bottom + self.per_page > MAX_ROW:
             raise EmptyPage(self.error_messages["no_results"])
-        counted = self.object_list.annotate(**{TOTAL: Window(Count("*"))})
-        rows = list(counted[bottom : bottom + self.per_page])
+        rows = self.rows(bottom, bottom + self.per_page)
         if rows:
             self.count = getattr(rows[0], TOTAL)
         elif number == 1 and self.allow_empty_first_page:
@@ -44,6 +43,12 @@ class WindowCountPaginator(Paginator):
         else:
             raise EmptyPage(self.error_messages["no_results"])
         return self._get_page(rows, number, self)
+
+    def rows(self, bottom: int, top: int) -> list:
+        """The rows bottom to top, each with the total as its TOTAL attribute. A subclass may
+        fetch them otherwise (the search page runs a compiled query)."""
+        counted = self.object_list.annotate(**{TOTAL: Window(Count("*"))})
+        return list(counted[bottom:top])
 
     def _positive_number(self, number) -> int:
         """Django's validation, without the upper bound (that needs the total)."""

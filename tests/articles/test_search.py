@@ -1,8 +1,10 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count, Window
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -10,6 +12,7 @@ import articles.search
 from articles import forms
 from articles.models import Article, Status
 from articles.search import MAX_QUERY_LENGTH, SearchFilters, clean_query, search_articles
+from core.pagination import TOTAL
 from tests.factories import FIXED_PUBLISH_AT, ArticleFactory, AuthorFactory, TopicFactory
 from tests.html import parse
 
@@ -351,3 +354,87 @@ def test_a_renamed_author_and_a_deleted_topic_show_on_the_next_search_page(clien
     topics = [option.text for option in page.one("select", name="topic").select("option")]
     assert authors == ["All authors", "Adam Reporter"]
     assert topics == ["All topics"]
+
+
+# --- the search page's compiled query (search_page) ------------------------------------------
+
+
+def orm_page(query: str, filters: SearchFilters, bottom: int, top: int) -> list[tuple]:
+    found = search_articles(query, filters).with_cards()
+    return described(list(found.annotate(**{TOTAL: Window(Count("*"))})[bottom:top]))
+
+
+def described(rows) -> list[tuple]:
+    return [
+        (
+            row.pk,
+            row.rank,
+            row.snippet_raw,
+            getattr(row, TOTAL),
+            row.primary_topic.name,
+            [byline.author.name for byline in row.bylines.all()],
+        )
+        for row in rows
+    ]
+
+
+@pytest.fixture
+def shelf():
+    """Fifteen matches of "caspian" over two topics and two authors, some with more words."""
+    parent = TopicFactory(name="Seas")
+    child = TopicFactory(name="Caspian", parent=parent)
+    authors = [AuthorFactory(), AuthorFactory()]
+    for n in range(15):
+        ArticleFactory(
+            title=f"Caspian {'ferry' if n % 2 else 'port'} note {n}",
+            body=f"## Notes\n\nThe Caspian ferry {n} reached the port of Baku.",
+            primary_topic=child if n % 3 else parent,
+            authors=[authors[n % 2]],
+            publish_at=FIXED_PUBLISH_AT + timedelta(hours=n),
+        )
+    return {"topic": parent, "author": authors[0]}
+
+
+@pytest.mark.parametrize(
+    ("query", "topic", "author", "bottom", "top"),
+    [
+        ("caspian", False, False, 0, 10),
+        ("caspian", False, False, 10, 20),  # the second page
+        ("caspian ferry", True, False, 0, 10),
+        ("caspian -ferry", False, True, 0, 10),
+        ("ferry port baku", True, True, 0, 10),
+        ("caspian ferry port baku", False, False, 0, 10),  # more words than are compiled
+        ("caspian", False, False, 30, 40),  # a page beyond those compiled
+        ("nowhere", False, False, 0, 10),
+    ],
+)
+def test_a_search_page_has_the_rows_the_orm_search_gives(shelf, query, topic, author, bottom, top):
+    filters = SearchFilters(
+        topic_id=shelf["topic"].pk if topic else None,
+        author_id=shelf["author"].pk if author else None,
+    )
+    for _ in range(2):  # compiling, then compiled
+        found = described(articles.search.search_page(query, filters, bottom=bottom, top=top))
+
+        assert found == orm_page(query, filters, bottom, top)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled on PostgreSQL only")
+def test_a_search_of_a_shape_seen_before_is_not_built_again(shelf, monkeypatch):
+    built = mock.Mock(side_effect=articles.search._postgres_search)
+    monkeypatch.setattr(articles.search, "_postgres_search", built)
+    filters = SearchFilters(topic_id=shelf["topic"].pk)
+
+    articles.search.search_page("caspian", filters, bottom=0, top=10)
+    compiles = built.call_count
+    found = articles.search.search_page("ferry", filters, bottom=0, top=10)
+
+    assert compiles == 2  # the two compiles of core.compiled's check
+    assert built.call_count == compiles
+    assert described(found) == orm_page("ferry", filters, 0, 10)
+
+
+def test_an_empty_query_lists_nothing():
+    ArticleFactory(title="Caspian")
+
+    assert articles.search.search_page("", SearchFilters(), bottom=0, top=10) == []

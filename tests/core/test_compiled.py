@@ -14,6 +14,7 @@ from unittest import mock
 import pytest
 from django.db import connection, connections
 from django.db.models import Prefetch
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -192,6 +193,25 @@ def test_a_parameter_used_twice_is_bound_in_both_places():
     assert live_card.run(now=FIXED_PUBLISH_AT - timedelta(hours=1), pk=article.pk) == []
     assert live_card.run(now=FIXED_PUBLISH_AT + timedelta(hours=1), pk=article.pk) == [article]
     assert live_card.run(now=FIXED_PUBLISH_AT + timedelta(days=2), pk=article.pk) == []
+
+
+def test_raw_sql_parameters_bind_as_given():
+    """RawSQL hands its parameters to the driver as they are (the search's newest-window
+    statement is one): they are found and bound like the ORM's, constants stay constants."""
+    first, second = ArticleFactory(slug="first"), ArticleFactory(slug="second")
+    by_raw_slug = CompiledQuery(
+        lambda slug: Article.objects.filter(
+            pk__in=RawSQL(
+                "SELECT id FROM articles_article WHERE slug = %s AND status = %s",
+                (slug, "published"),
+            )
+        ),
+        slug=str,
+    )
+
+    assert by_raw_slug.run(slug="first") == [first]
+    assert by_raw_slug.run(slug="second") == [second]
+    assert by_raw_slug.run(slug="f%") == []
 
 
 # --- compiled once, counted every time -----------------------------------------------------
