@@ -413,7 +413,7 @@ def _analyze() -> None:
     still visits the table for every row."""
     models = [
         Article, Article.linked_articles.through, Article.topics.through, Byline, ExpertQuote,
-        RelatedLink, TaggedArticle, Tag, Topic, Author, Expert,
+        RelatedLink, TaggedArticle, Tag, Topic, Author, Expert, TopicMembership,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         for model in models:  # one table per statement: SQLite takes no list
