@@ -689,6 +689,8 @@ def test_editor_creates_a_page_adds_it_to_the_footer_and_redirects_an_old_addres
     # Into the footer menu, through the link rows under the menu.
     editor.goto(reverse("admin:pages_menu_changelist"))
     editor.get_by_role("link", name="Footer menu").click()
+    # The whole form first: read while the page still streams in, the last row is a saved link.
+    editor.wait_for_url(re.compile(r"/pages/menu/\d+/change/$"), wait_until="load")
     row = editor.locator("tr.form-row:not(.empty-form)").last
     row_id = row.get_attribute("id")  # items-4: the footer starts with four links
     row.locator("input[name$='-sort_order']").fill("90")
