@@ -156,13 +156,14 @@ class Card:
 CARD_ROW = ("pk", "kept_card__html", "kept_card__lead_html", "kept_card__shows")
 
 
-def card_rows(articles: ArticleQuerySet | QuerySet, *, through: str = "") -> QuerySet:
+def card_rows(articles: ArticleQuerySet | QuerySet, *, kept_card_of: str = "") -> QuerySet:
     """`articles`, in their order, as the rows cards() takes: one query, one short row each.
-    `through` names the foreign key to the article when `articles` are rows of another model
-    (a topic's memberships)."""
-    if not through:
+    When `articles` are rows of another model (a topic's memberships), `kept_card_of` names its
+    foreign key to the article; the model then needs a relation named kept_card to the
+    article's KeptCard (TopicMembership.kept_card)."""
+    if not kept_card_of:
         return articles.values_list(*CARD_ROW)
-    return articles.values_list(f"{through}_id", *(f"{through}__{name}" for name in CARD_ROW[1:]))
+    return articles.values_list(f"{kept_card_of}_id", *CARD_ROW[1:])
 
 
 def cards(rows: Iterable[tuple], *, request: HttpRequest | None = None) -> list[Card]:

@@ -35,14 +35,20 @@ class WindowCountPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         if bottom + self.per_page > MAX_ROW:
             raise EmptyPage(self.error_messages["no_results"])
-        rows = self.rows(bottom, bottom + self.per_page)
+        rows, total = self.counted_rows(bottom, bottom + self.per_page)
         if rows:
-            self.count = getattr(rows[0], TOTAL)
+            self.count = total
         elif number == 1 and self.allow_empty_first_page:
             self.count = 0
         else:
             raise EmptyPage(self.error_messages["no_results"])
         return self._get_page(rows, number, self)
+
+    def counted_rows(self, bottom: int, top: int) -> tuple[list, int]:
+        """The rows bottom to top and the total (meaningless when there are no rows). A subclass
+        whose rows carry the total otherwise overrides this (a topic's cluster)."""
+        rows = self.rows(bottom, top)
+        return rows, getattr(rows[0], TOTAL) if rows else 0
 
     def rows(self, bottom: int, top: int) -> list:
         """The rows bottom to top, each with the total as its TOTAL attribute. A subclass may
@@ -61,16 +67,3 @@ class WindowCountPaginator(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         return number
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its total by whoever built the list.
-
-    For lists whose total is found another way than counting the list's own query: a topic's
-    page counts its cluster in one compiled query and reads each page of it in another
-    (articles/listings.py).
-    """
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count = count

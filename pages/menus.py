@@ -29,15 +29,13 @@ from articles.models import live_q
 from pagecache import snapshots
 from pagecache.conf import config
 from pagecache.schedule import next_scheduled_change
-from topics.models import Topic
-from topics.tree import main_topic_items, tree_html
 
 from .models import Menu, MenuItem, PageStatus
 
 #: Names the shape of what is kept too (snapshots.Held holding KeptMenus): a copy pickled by
 #: older code, without a field this code reads, must never be found. Change the suffix whenever
 #: KeptMenus changes.
-MENUS_KEY = "pages:menus:4"
+MENUS_KEY = "pages:menus:5"
 #: Every page shows the menus: this tag moves on whenever a menu or a menu link changes.
 MENUS_TAG = pagecache.every(Menu)
 
@@ -52,16 +50,10 @@ class MenuLink:
 class KeptMenus:
     links: dict[str, list[MenuLink]]
     shows: set[str]
-    #: The footer's list of the main topics (<li> links) and the tree of every topic the home
-    #: page shows, as HTML written once (topics/tree.py): kept here so that one read of
-    #: versions covers all of the site's navigation, and no page renders them again.
-    footer_topics: str = ""
-    topic_tree: str = ""
 
 
 def read_menus() -> KeptMenus:
-    """The menus' links and the topics from the database (two queries), and the tags of what
-    they show."""
+    """The menus' links from the database (one query), and the tags of what they show."""
     now = timezone.now()
     items = (
         MenuItem.objects.filter(
@@ -85,14 +77,11 @@ def read_menus() -> KeptMenus:
         .order_by("menu__location", "sort_order", "pk")
     )
     links: dict[str, list[MenuLink]] = {}
-    shows = {MENUS_TAG, pagecache.collection("topics")}
+    shows = {MENUS_TAG}
     for item in items:
         links.setdefault(item.menu.location, []).append(MenuLink(str(item), item.get_url()))
         shows |= pagecache.tags_of([item.page, item.article, item.topic])
-    rows = list(Topic.objects.tree_rows())
-    return KeptMenus(
-        links=links, shows=shows, footer_topics=main_topic_items(rows), topic_tree=tree_html(rows)
-    )
+    return KeptMenus(links=links, shows=shows)
 
 
 def _menus_lifetime() -> int:

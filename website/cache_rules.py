@@ -30,6 +30,7 @@ from pagecache import SITE_TAG, collection, collection_of, every, object_tag, sc
 from pages.menus import MENUS_TAG, forget_menus
 from pages.models import Menu, MenuItem, Page
 from topics.models import Topic
+from topics.tree import forget as forget_topic_navigation
 
 #: Fields whose change moves an article into, out of or within a list.
 LIST_FIELDS = ("status", "publish_at", "expire_at", "deleted_at", "featured", "primary_topic_id")
@@ -107,6 +108,8 @@ def shown_object_changed(sender, instance, raw=False, **kwargs) -> None:
     if sender in (Author, Topic):
         # The search form's choices, kept in this process, at once as the menus are.
         forget_filter_choices()
+    if sender is Topic:
+        forget_topic_navigation()  # the footer's, the home page's and the topic pages' lists
     refresh(tags={tag_for(instance), every(sender), collection(lists[sender])})
 
 

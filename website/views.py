@@ -12,7 +12,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
@@ -21,7 +20,7 @@ from articles import page_parts
 from articles.models import Article
 from comments.views import CSRF_RESENDABLE, resend_after_csrf_failure
 from core.compiled import compiled
-from pages.menus import menus_for
+from topics import tree as topic_tree
 
 from .sitemaps import SITEMAPS
 
@@ -56,12 +55,11 @@ class HomeView(TemplateView):
         lead_row = featured[0] if featured else rows[0] if rows else None
         others = [row for row in rows if lead_row is None or row[0] != lead_row[0]]
         listed = ([lead_row] if lead_row else []) + others[:LATEST_COUNT]
-        # With the request, the cards' read of versions checks the menus and tree below too.
+        # With the request, the cards' read of versions checks the menus and the tree below too.
         shown = page_parts.cards(listed, request=self.request)
         lead = shown.pop(0) if shown and lead_row and shown[0].pk == lead_row[0] else None
-        # The tree of topics is kept with the site's menus: no query, no render.
-        topic_tree = mark_safe(menus_for(self.request).topic_tree)  # topics/tree.py escapes
-        context.update(lead=lead, latest=shown, topic_tree=topic_tree)
+        # The tree of topics is kept (topics/tree.py): no query, no render.
+        context.update(lead=lead, latest=shown, topic_tree=topic_tree.kept(self.request).tree)
         pagecache.depends_on(
             self.request,
             pagecache.collection("articles"),

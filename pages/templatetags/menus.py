@@ -1,14 +1,16 @@
 """{% menu "header" %}: one of the site's menus, as editors arranged it in the admin; and the
-footer's list of main topics, kept with them."""
+footer's list of main topics."""
 
 from __future__ import annotations
 
 from html import escape
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+import pagecache
 from pages.menus import menus_for
+from topics import tree as topic_tree
 
 register = template.Library()
 
@@ -34,10 +36,12 @@ def menu(context, location: str) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def footer_topics(context) -> SafeString:
-    """<li> links to the main topics, for the site footer, kept with the menus
-    (pages/menus.py): no query, no cache read and no render of its own. The page then depends
-    on the list of topics, so adding, renaming or removing a topic refreshes every cached
-    page."""
+    """<li> links to the main topics, for the site footer, kept with the site's other lists of
+    topics (topics/tree.py): no query, no cache read and no render of its own. The page then
+    depends on the list of topics, so adding, renaming or removing a topic refreshes every
+    cached page."""
     request = context.get("request")
-    # Written and escaped by topics/tree.py.
-    return mark_safe(menus_for(request).footer_topics) if request is not None else SafeString()
+    if request is None:
+        return SafeString()
+    pagecache.depends_on(request, topic_tree.TOPICS_TAG)
+    return topic_tree.kept(request).footer_items

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import TopicFactory
+from topics import tree
 from topics.models import Topic
-from topics.tree import main_topic_items, tree_html
+from topics.tree import main_topic_items, subtopic_items, tree_html
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,35 @@ def test_the_footer_lists_the_main_topics_alone_by_name_escaped():
         '<li><a href="/topics/arms/">Arms &amp; &lt;tanks&gt;</a></li>'
         '<li><a href="/topics/energy/">Energy</a></li>'
     )
+
+
+def test_each_main_topics_subtopics_by_name_escaped():
+    energy = TopicFactory(name="Energy", slug="energy")
+    TopicFactory(name="Oil & <gas>", slug="oil", parent=energy)
+    TopicFactory(name="Grid", slug="grid", parent=energy)
+    arms = TopicFactory(name="Arms", slug="arms")
+
+    items = subtopic_items(Topic.objects.tree_rows())
+
+    assert items == {
+        energy.pk: '<li><a href="/topics/grid/">Grid</a></li>'
+        '<li><a href="/topics/oil/">Oil &amp; &lt;gas&gt;</a></li>'
+    }
+    assert tree.TopicNavigation("", "", items).subtopic_items(arms.pk) == ""
+
+
+def test_the_lists_are_read_once_and_again_after_a_topic_changes(monkeypatch, commit):
+    reads = []
+    read = tree.read_navigation
+    monkeypatch.setattr(tree, "read_navigation", lambda: reads.append(1) or read())
+    tree.forget()
+    energy = TopicFactory(name="Energy", slug="energy")
+
+    first = tree.kept()
+    tree.kept()
+    commit(TopicFactory, name="Gas", slug="gas", parent=energy)
+    after = tree.kept()
+
+    assert len(reads) == 2
+    assert first.subtopic_items(energy.pk) == ""
+    assert after.subtopic_items(energy.pk) == '<li><a href="/topics/gas/">Gas</a></li>'

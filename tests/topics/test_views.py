@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Status
 from tests.factories import FIXED_PUBLISH_AT, ArticleFactory, TopicFactory
@@ -173,6 +175,20 @@ def test_topic_page_lists_its_subtopics(client, topic):
     ]
 
 
+def test_a_renamed_or_moved_subtopic_shows_on_the_topic_page_at_once(client, topic, commit):
+    arms = TopicFactory(name="Arms trade", slug="arms-trade", parent=topic)
+    client.get("/topics/russia-iran/")  # the lists of topics are now kept (topics/tree.py)
+
+    arms.name = "Arms and drones"
+    commit(arms.save)
+    renamed = parse(client.get("/topics/russia-iran/")).one("nav", class_="subtopics").links()
+    arms.parent = TopicFactory(slug="elsewhere")
+    commit(arms.save)
+
+    assert renamed == [("/topics/arms-trade/", "Arms and drones")]
+    assert not parse(client.get("/topics/russia-iran/")).select("nav", class_="subtopics")
+
+
 def test_topic_without_subtopics_shows_no_subtopic_list(client, topic):
     assert not parse(client.get("/topics/russia-iran/")).select("nav", class_="subtopics")
 
@@ -201,6 +217,30 @@ def test_topic_page_paginates(client, topic):
     assert second_nav.links() == [("?page=1", "← Newer")]
     assert "(page 2)" in parse(second).one("title").text
     assert client.get("/topics/russia-iran/?page=3").status_code == 404
+
+
+def test_the_last_page_and_pages_past_it(client, topic):
+    for n in range(PER_PAGE + 1):
+        ArticleFactory(title=f"Piece {n:02}", primary_topic=topic, publish_at=day(n))
+
+    assert listed(client.get("/topics/russia-iran/?page=last")) == ["Piece 00"]
+    for page in ("3", "0", "-1", "two", "99999999999999999999999"):
+        assert client.get(f"/topics/russia-iran/?page={page}").status_code == 404, page
+
+
+def test_a_page_and_the_clusters_size_are_read_in_one_statement(client, topic):
+    sub = TopicFactory(parent=topic)
+    for n in range(PER_PAGE + 3):
+        ArticleFactory(primary_topic=sub if n % 2 else topic, publish_at=day(n))
+    client.get("/topics/russia-iran/")  # cards kept, lists of topics kept
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/topics/russia-iran/?page=2")
+
+    cluster_reads = [q["sql"] for q in queries if "articles_topicmembership" in q["sql"]]
+    assert len(cluster_reads) == 1
+    assert response.context["paginator"].count == PER_PAGE + 3
+    assert len(listed(response)) == 3
 
 
 def test_one_page_of_articles_shows_no_pagination(client, topic):
