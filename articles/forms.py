@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Value
 from django.forms.utils import flatatt
+from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
 from authors.models import Author
@@ -44,13 +45,16 @@ FILTER_CHOICE_TAGS = (collection("topics"), collection("authors"))
 _kept_choices = snapshots.KeptCopy(filter_choices, shows=lambda _: FILTER_CHOICE_TAGS)
 
 
-def kept_filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+def kept_filter_choices(
+    request: HttpRequest | None = None,
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """filter_choices(), read once in each process and kept while no topic or author changes.
 
     Every search page offers them: reading and compiling their query was about 2.5 ms of each
     search at 550 topics and authors; checking the two tags' versions is one cache read. Without
-    a reachable cache they are read each time."""
-    return _kept_choices.get()
+    a reachable cache they are read each time. With the request, checked against the versions
+    the page has read already (snapshots.current with FILTER_CHOICE_TAGS), when it has."""
+    return _kept_choices.get(request)
 
 
 def forget_filter_choices() -> None:
@@ -128,11 +132,11 @@ class SearchForm(forms.Form):
     topic = IdChoiceField(empty_label="All topics")
     author = IdChoiceField(empty_label="All authors")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, request: HttpRequest | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs.update({"maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"})
-        topics, authors = kept_filter_choices()
+        topics, authors = kept_filter_choices(request)
         self.fields["topic"].set_options(topics)
         self.fields["author"].set_options(authors)
 

@@ -19,7 +19,7 @@ from pagecache import snapshots
 from pagecache.backend import CACHE_UNREACHABLE
 
 from . import page_parts, preview, search, selectors
-from .forms import SearchForm
+from .forms import FILTER_CHOICE_TAGS, SearchForm
 from .listings import shown_on_cards
 from .models import Article, PageParts
 from .models.querysets import ArticleQuerySet
@@ -183,7 +183,11 @@ class SearchView(ListView):
     paginator_class = SearchPaginator
 
     def get_queryset(self):
-        self.form = SearchForm(self.request.GET or None)
+        # One read of versions for all this page keeps (the filters' choices, and with the
+        # request the navigation and the site's settings), rather than one read each.
+        with contextlib.suppress(CACHE_UNREACHABLE):  # each then reads or falls back alone
+            snapshots.current(FILTER_CHOICE_TAGS, request=self.request)
+        self.form = SearchForm(self.request.GET or None, request=self.request)
         self.query = self.form.query()
         # Not a queryset: the paginator fetches only the page asked for, through a compiled
         # query, and building the whole search as a queryset first would cost what compiling

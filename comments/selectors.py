@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 import pagecache
 from articles.models import Article
 from core.compiled import compiled
+from pagecache.site import site_settings
 
 from .models import Comment, Report
 
@@ -105,11 +106,9 @@ def blank_comment_fields() -> SafeString:
 def article_page_context(request, article: Article) -> dict:
     """What the comments section of a live article page needs: one query for the thread, and
     one more only for a reader who has comments waiting."""
-    from core.models import SiteSettings
-
     from .models import comments_open
 
-    days = SiteSettings.for_request(request).comments_close_after_days
+    days = site_settings(request).comments_close_after_days
     pagecache.depends_on(request, thread_tag(article.pk))
     return {
         "thread": approved_thread(article),

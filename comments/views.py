@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Article
 from core.http import client_ip
-from core.models import SiteSettings
+from pagecache.site import site_settings
 
 from . import services
 from .forms import CommentForm, GuardedForm, ReportForm
@@ -36,7 +36,7 @@ def reply_parent(article: Article, reply_to: int | None) -> Comment | None:
 
 
 def accepting(request, article: Article) -> bool:
-    days = SiteSettings.for_request(request).comments_close_after_days
+    days = site_settings(request).comments_close_after_days
     return comments_open(article, close_after_days=days)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 import redis
 from django.contrib.contenttypes.models import ContentType
@@ -185,8 +186,9 @@ class SiteSettings(models.Model):
         )
 
     @classmethod
-    def for_request(cls, request) -> SiteSettings:
-        """current(), fetched once per request however many parts of the page ask for it."""
+    def for_request(cls, request, read: Callable[[], SiteSettings] | None = None) -> SiteSettings:
+        """current() (or `read()`), fetched once per request however many parts of the page
+        ask for it."""
         if not hasattr(request, "_site_settings"):
-            request._site_settings = cls.current()
+            request._site_settings = (read or cls.current)()
         return request._site_settings

@@ -445,3 +445,30 @@ def test_the_lists_of_topics_cost_one_query_when_read_afresh_and_none_once_kept(
     [read] = [sql for sql in afresh if sql not in kept]
     assert len(afresh) == len(kept) + 1
     assert 'FROM "topics_topic"' in read and "WHERE" not in read
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda s: "/",
+        lambda s: s.main.get_absolute_url(),
+        lambda s: s.articles[0].get_absolute_url(),
+        lambda s: reverse("articles:search") + f"?q=corpus&topic={s.main.pk}",
+    ],
+    ids=["home", "topic", "article", "search"],
+)
+def test_a_page_reads_the_versions_of_all_it_keeps_once(client, monkeypatch, url):
+    """What a page keeps between requests (its parts or cards, the menus, the lists of topics,
+    the site's settings, the search's filter choices) is checked in one read of versions from
+    the cache: each read is a round trip to Redis in production."""
+    from pagecache import store
+
+    site = Site()
+    site.grow_to(SMALL)
+    client.get(url(site))  # everything kept
+    reads = []
+    versions = store.versions
+    monkeypatch.setattr(store, "versions", lambda tags: reads.append(1) or versions(tags))
+
+    assert client.get(url(site)).status_code == 200
+    assert len(reads) == 1

@@ -27,6 +27,7 @@ from comments.selectors import thread_tag
 from core.models import SiteSettings
 from images.models import Image
 from pagecache import SITE_TAG, collection, collection_of, every, object_tag, schedule, tag_for
+from pagecache.site import forget as forget_site_settings
 from pages.menus import MENUS_TAG, forget_menus
 from pages.models import Menu, MenuItem, Page
 from topics.models import Topic
@@ -128,6 +129,7 @@ def author_link_changed(sender, instance: AuthorLink, raw=False, **kwargs) -> No
 
 def site_settings_changed(sender, raw=False, **kwargs) -> None:
     if not raw:
+        forget_site_settings()  # this process's copy, at once
         refresh(tags={SITE_TAG})
 
 
@@ -195,6 +197,7 @@ def connect() -> None:
     post_save.connect(author_link_changed, sender=AuthorLink, dispatch_uid=f"{uid}.l0")
     post_delete.connect(author_link_changed, sender=AuthorLink, dispatch_uid=f"{uid}.l1")
     post_save.connect(site_settings_changed, sender=SiteSettings, dispatch_uid=f"{uid}.site")
+    post_delete.connect(site_settings_changed, sender=SiteSettings, dispatch_uid=f"{uid}.site-d")
     for n, model in enumerate((Menu, MenuItem)):
         post_save.connect(menu_changed, sender=model, dispatch_uid=f"{uid}.m{n}")
         post_delete.connect(menu_changed, sender=model, dispatch_uid=f"{uid}.md{n}")

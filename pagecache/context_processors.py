@@ -1,11 +1,11 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import SiteSettings
+from .site import site_settings
 
 
 def site(request) -> dict:
-    """Site identity for every template: one query per page, made only if a template uses it."""
-    current = SimpleLazyObject(lambda: SiteSettings.for_request(request))
+    """Site identity for every template, read only if a template uses it (pagecache/site.py)."""
+    current = SimpleLazyObject(lambda: site_settings(request))
     return {
         "site": current,
         "site_name": SimpleLazyObject(lambda: current.site_name),
