@@ -132,6 +132,7 @@ class KeptCopy(Generic[T]):
         self._lifetime = lifetime
         self.shared_key = shared_key
         self._held: Held[T] | None = None
+        self._every_page = every_page
         if every_page:
             _every_page.append(self)
 
@@ -142,10 +143,17 @@ class KeptCopy(Generic[T]):
 
     def get(self, request: HttpRequest | None = None) -> T:
         """The kept copy while current, else the data read afresh (and kept when it may be).
-        With the request, checked against the versions read for it, when they cover it."""
+        With the request, checked against the versions read for it, when they cover it; for a
+        copy every page checks, the first check on a page that read none reads them for all
+        such copies."""
         now = time.time()
         read = getattr(request, READ_ATTR, None) if request is not None else None
         try:
+            if read is None and request is not None and self._every_page:
+                # The page's first check of what every page shows, before anything else read
+                # versions for it: one read for all of them (the index pages, which keep no
+                # cards), rather than one each.
+                read = current((), request=request)
             held = self._held
             if held is not None and held.is_usable(now, read):
                 return held.value

@@ -454,8 +454,10 @@ def test_the_lists_of_topics_cost_one_query_when_read_afresh_and_none_once_kept(
         lambda s: s.main.get_absolute_url(),
         lambda s: s.articles[0].get_absolute_url(),
         lambda s: reverse("articles:search") + f"?q=corpus&topic={s.main.pk}",
+        lambda s: reverse("topics:list"),
+        lambda s: reverse("authors:list"),
     ],
-    ids=["home", "topic", "article", "search"],
+    ids=["home", "topic", "article", "search", "topics", "authors"],
 )
 def test_a_page_reads_the_versions_of_all_it_keeps_once(client, monkeypatch, url):
     """What a page keeps between requests (its parts or cards, the menus, the lists of topics,

@@ -203,6 +203,22 @@ def test_without_a_read_for_the_request_the_copy_reads_its_own_versions(every_pa
     assert len(cache_reads) >= 1
 
 
+def test_the_first_every_page_copy_checked_reads_the_versions_for_all_of_them(
+    every_page, cache_reads
+):
+    """A page that read no versions yet (an index page, with no cards): its first check of a
+    copy every page shows reads them for every such copy, once."""
+    other = kept(Source(), every_page=True)
+    other.get()
+    request = RequestFactory().get("/")
+    cache_reads.clear()
+
+    every_page.get(request)
+    other.get(request)
+
+    assert len(cache_reads) == 1
+
+
 def test_a_copy_kept_after_the_pages_read_is_checked_afresh_not_found_stale(
     every_page, cache_reads, source
 ):
