@@ -138,7 +138,7 @@ def card_shows(article: Article) -> set[str]:
 
 class Card:
     """One article's card: its finished HTML as a list shows it (`card_html`, as
-    templates/includes/article_list.html reads it) and as a lead (`lead_html`), and the page
+    jinja2/includes/article_list.html reads it) and as a lead (`lead_html`), and the page
     cache's tags of what it shows."""
 
     __slots__ = ("card_html", "lead_html", "pk", "shows")

@@ -118,11 +118,26 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-# No "loaders" option on purpose: Django then wraps the filesystem and app loaders in its cached
-# loader, so each template is read and compiled once per process (runserver resets it when a
-# template changes). tests/core/test_serving.py holds this for DEBUG off.
+# The public site's pages are Jinja2 templates (jinja2/, website/templating.py says why); the
+# admin, the e-mails and the apps' own templates stay on Django's template language. Django
+# asks each engine in turn, so a name is looked up in jinja2/ first. Both compile a template
+# once per process: Jinja2 keeps what it compiled (and looks again at the file with DEBUG on,
+# as runserver needs); Django's engine has no "loaders" option on purpose, so Django wraps its
+# loaders in the cached loader. tests/core/test_serving.py holds both for DEBUG off.
 # https://docs.djangoproject.com/en/5.2/ref/templates/api/#django.template.loaders.cached.Loader
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "website.templating.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "pagecache.context_processors.site",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -55,7 +55,7 @@ def server_error(request, template_name: str = "500.html") -> HttpResponseServer
 
 
 class SiteNotFoundPageMiddleware:
-    """With DEBUG on, answer 404s with the site's own page (templates/404.html), as production
+    """With DEBUG on, answer 404s with the site's own page (jinja2/404.html), as production
     does, instead of Django's technical page: `make run` then shows what readers will see.
     DEBUG_TECHNICAL_404=1 brings Django's page back (it lists the URL patterns tried). With
     DEBUG off this does nothing: Django renders the site's page by itself."""

@@ -3,8 +3,8 @@
 Every page shows both menus, so every page depends on them: on MENUS_TAG, which moves on with
 any change to a menu or a menu link (website/cache_rules.py), and on the tag of each page,
 article and topic a link points to (its title and address are in the link). Those tags are
-declared by the template tag that renders a menu, so each stored page records them with the
-rest of what it shows.
+declared by `menu_html()`, which writes a menu for the page, so each stored page records them
+with the rest of what it shows.
 
 Reading the links is one query; it is done once and the result kept in the shared cache, and
 in each process, with the versions of those same tags (pagecache.snapshots), so a page reads
@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from html import escape
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 import pagecache
 from articles.models import live_q
@@ -126,3 +128,19 @@ def menus_for(request: HttpRequest) -> KeptMenus:
 def forget_menus() -> None:
     """Drop the kept links (their versions would make them stale anyway; this saves a read)."""
     _kept.forget()
+
+
+def menu_html(request: HttpRequest, location: str) -> SafeString:
+    """The links of the menu at `location` ("header" or "footer") as a <ul>, the current page's
+    marked aria-current; empty when the menu has none. Every page shows two menus: written
+    here rather than by a template loop, which was a tenth of a page's render."""
+    links = menus_for(request).links.get(location, [])
+    if not links:
+        return SafeString()
+    current = ' aria-current="page"'
+    items = "".join(
+        f'<li><a href="{escape(link.url)}"{current if link.url == request.path else ""}>'
+        f"{escape(link.label)}</a></li>"
+        for link in links
+    )
+    return SafeString(f'<ul class="menu menu--{escape(location)}">{items}</ul>')  # escaped

@@ -22,6 +22,29 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_renders_recorded():
+    """The test client's `response.context` and `response.templates`, for the public pages' Jinja2
+    templates too: Django records what its own engine renders (setup_test_environment
+    instruments it), not what the Jinja2 backend renders. This sends the same signal."""
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    render = backend.Template.render
+
+    def recorded(self, context=None, request=None):
+        context = {} if context is None else context
+        html = render(self, context, request)
+        # After rendering, as the context then holds what the backend and the context
+        # processors added (request, csrf_token, site), as Django's own record does.
+        template_rendered.send(sender=self, template=self.template, context=context)
+        return html
+
+    backend.Template.render = recorded
+    yield
+    backend.Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def _migration_data_restored(django_db_serialized_rollback):
     """Every test that commits (transactional_db: the browser tests, the two hosts, the backup

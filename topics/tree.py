@@ -20,6 +20,7 @@ from html import escape
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
+import pagecache
 from core.paths import slug_paths
 from pagecache import collection, snapshots
 
@@ -116,6 +117,13 @@ def kept(request: HttpRequest | None = None) -> TopicNavigation:
     request, checked against the versions the page has read already (snapshots.current). The
     caller's page depends on TOPICS_TAG: declare it (pagecache.depends_on)."""
     return _kept.get(request)
+
+
+def footer_items(request: HttpRequest) -> SafeString:
+    """The footer's <li> links to the main topics, for this request's page, which then depends
+    on the list of topics: adding, renaming or removing a topic refreshes every cached page."""
+    pagecache.depends_on(request, TOPICS_TAG)
+    return kept(request).footer_items
 
 
 def forget() -> None:

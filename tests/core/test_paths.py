@@ -84,34 +84,34 @@ def test_models_link_to_their_pages_through_it(db):
     assert topic.get_absolute_url() == reverse("topics:detail", kwargs={"slug": topic.slug})
 
 
-def test_the_path_tag_writes_what_the_url_tag_writes():
+def test_the_path_function_writes_what_url_writes():
     from django.template import engines
 
-    django_engine = engines["django"]
+    jinja = engines["jinja2"]
     names = ["website:home", "articles:search", "topics:list", "authors:list", "website:feed"]
     for name in names:
-        with_path = django_engine.from_string(f'{{% load paths %}}{{% path "{name}" %}}')
-        with_url = django_engine.from_string(f'{{% url "{name}" %}}')
+        with_path = jinja.from_string(f'{{{{ path("{name}") }}}}')
+        with_url = jinja.from_string(f'{{{{ url("{name}") }}}}')
         assert with_path.render({}) == with_url.render({}) == reverse(name)
 
 
-def test_the_slug_path_tag_writes_what_the_url_tag_writes():
+def test_the_slug_path_function_writes_what_url_writes():
     from django.template import engines
 
-    template = engines["django"].from_string(
-        '{% load paths %}{% slug_path "comments:post" slug %}|{% url "comments:post" slug=slug %}'
+    template = engines["jinja2"].from_string(
+        '{{ slug_path("comments:post", slug) }}|{{ url("comments:post", slug=slug) }}'
     )
     for slug in SLUGS:
         with_path, with_url = template.render({"slug": slug}).split("|")
         assert with_path == with_url
 
 
-def test_the_asset_tag_writes_what_the_static_tag_writes(settings):
+def test_the_asset_function_writes_what_static_writes(settings):
     from django.template import engines
 
     settings.DEBUG = False
-    template = engines["django"].from_string(
-        '{% load paths static %}{% asset "css/site.css" %}|{% static "css/site.css" %}'
+    template = engines["jinja2"].from_string(
+        '{{ asset("css/site.css") }}|{{ static("css/site.css") }}'
     )
     with_asset, with_static = template.render({}).split("|")
     assert with_asset == with_static

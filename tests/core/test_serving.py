@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
+from django.template.backends.jinja2 import Jinja2
 from django.template.loaders.cached import Loader as CachedLoader
 from django.test import Client, override_settings
 from gunicorn.config import Config
@@ -148,9 +149,14 @@ def test_a_cached_page_served_gzipped_still_answers_304(settings):
 # --- templates -------------------------------------------------------------------------------
 
 
-def test_templates_are_compiled_once_per_process_when_debug_is_off():
+def _engine_options(backend: str) -> dict:
+    (options,) = [engine for engine in settings.TEMPLATES if engine["BACKEND"] == backend]
+    return options
+
+
+def test_admin_templates_are_compiled_once_per_process_when_debug_is_off():
     """No "loaders" option: Django wraps the site's loaders in its cached loader."""
-    options = settings.TEMPLATES[0]
+    options = _engine_options("django.template.backends.django.DjangoTemplates")
     engine = DjangoTemplates(
         {
             "NAME": "production",
@@ -162,8 +168,26 @@ def test_templates_are_compiled_once_per_process_when_debug_is_off():
 
     (loader,) = engine.template_loaders
     assert isinstance(loader, CachedLoader)
-    first = engine.get_template("base.html")
-    assert engine.get_template("base.html") is first
+    first = engine.get_template("admin/base_site.html")
+    assert engine.get_template("admin/base_site.html") is first
+
+
+def test_public_templates_are_compiled_once_per_process_when_debug_is_off(settings):
+    """With DEBUG off Jinja2 keeps what it compiled and never looks at the file again."""
+    settings.DEBUG = False
+    options = _engine_options("django.template.backends.jinja2.Jinja2")
+    env = Jinja2(
+        {
+            "NAME": "production",
+            "DIRS": options["DIRS"],
+            "APP_DIRS": options["APP_DIRS"],
+            "OPTIONS": options["OPTIONS"],
+        }
+    ).env
+
+    assert env.auto_reload is False
+    first = env.get_template("base.html")
+    assert env.get_template("base.html") is first
 
 
 def test_the_sites_own_engine_caches_templates():

@@ -304,6 +304,6 @@ def test_hostile_input_in_the_forms_is_refused_or_saved_never_a_500(editor, valu
 
 def without_json_ld(html: str) -> str:
     """The page without its JSON-LD: editors' text is data there, escaped as json_script
-    escapes (core/templatetags/seo.py), so "alert(1)" in it is text, not script. (A body's
+    escapes (core/seo.py), so "alert(1)" in it is text, not script. (A body's
     text may hold "onmouseover='x" as text too: elements and attributes are what count.)"""
     return re.sub(r'<script type="application/ld\+json">.*?</script>', "", html, flags=re.S)
