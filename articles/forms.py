@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
 from authors.models import Author
+from core.forms import public_form_renderer
 from pagecache import collection, snapshots
 from topics.models import Topic
 
@@ -127,6 +128,8 @@ class IdChoiceField(forms.Field):
 
 class SearchForm(forms.Form):
     """The reader's search box and filters. Bad values never fail the page: they are dropped."""
+
+    default_renderer = public_form_renderer
 
     q = forms.CharField(label="Search articles", required=False)
     topic = IdChoiceField(empty_label="All topics")

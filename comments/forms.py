@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from core.forms import public_form_renderer
+
 from . import text
 from .guards import FormTiming
 from .models import ReportReason
@@ -19,6 +21,8 @@ TIMING_MESSAGES = {
 
 class GuardedForm(forms.Form):
     """A public form with a honeypot field and a signed note of when it was shown."""
+
+    default_renderer = public_form_renderer
 
     # Hidden from people by CSS and from screen readers by aria-hidden; bots fill in every field.
     website = forms.CharField(
