@@ -33,11 +33,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.timezone import template_localtime
+from jinja2 import ChainableUndefined, Environment, pass_context
 from jinja2.runtime import Context
 
 from core import seo
 from core.paths import asset_url, fixed_path, slug_path
-from jinja2 import ChainableUndefined, Environment, pass_context
 from pages.menus import menu_html
 from topics import tree as topic_tree
 
