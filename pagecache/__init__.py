@@ -30,7 +30,8 @@ The modules: ``tags`` names what a page shows (and views declare it with ``depen
 ``store`` keeps pages and versions; ``middleware`` stores pages and answers hits behind Django's
 handler; ``wsgi`` answers hits in front of it; ``schedule`` ends every page at the next scheduled
 change, which the app that schedules (articles) registers; ``purgers`` tell a CDN or nginx;
-``backend`` is the Redis cache backend. Views and services need only what is re-exported here.
+``backend`` is the Redis cache backend; ``watch`` keeps the change counter in each process
+until Redis reports it moved. Views and services need only what is re-exported here.
 """
 
 from pagecache.store import invalidate

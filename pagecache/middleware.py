@@ -59,8 +59,9 @@ class PageCacheMiddleware:
     @staticmethod
     def fresh_page(key: str, now: float) -> store.StoredPage | None:
         """This process's copy when fresh, else the shared cache's when fresh, else None."""
-        # Read before any check: a change after this moment moves the counter past it.
-        clock = store.cache.get(store.CLOCK_KEY)
+        # Read before any check: a change after this moment moves the counter past it. Kept in
+        # the process between changes, so a hit usually asks Redis nothing (store.clock_watch).
+        clock = store.clock_watch.value(store.cache)
         copy = store.local_pages.get(key)
         if copy is not None:
             page = copy.page

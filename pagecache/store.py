@@ -24,6 +24,7 @@ from django.utils.text import compress_string
 from pagecache.conf import config
 from pagecache.purgers import purgers
 from pagecache.tags import tags_of
+from pagecache.watch import KeyWatch
 
 logger = logging.getLogger("dossier.page_cache")
 
@@ -34,6 +35,8 @@ VERSION_PREFIX = "pc:v:"
 PAGE_PREFIX = "pc:page:3:"
 URLS_PREFIX = "pc:urls:"
 CLOCK_KEY = "pc:clock"
+#: The counter as each process knows it between changes (pagecache/watch.py): a hit reads it.
+clock_watch = KeyWatch(CLOCK_KEY)
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
 #: Headers stored with a page. Per-request ones (cookies, Vary on the session) are not.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy",
@@ -60,6 +63,8 @@ def bump(tags: set[str]) -> None:
     # already moved, versions not yet) must not pass for checked after this change
     # (LocalPages).
     next_version()
+    # Redis tells every other process; this one need not wait for the message.
+    clock_watch.forget()
     urls = registry.pop(tags)
     for purger in purgers():
         try:
@@ -213,11 +218,12 @@ class LocalCopy:
 class LocalPages:
     """The pages this process served last, kept in its memory as well as in the shared cache.
 
-    Each copy remembers the counter's value when its versions were last found current. Every
-    change moves the counter (bump()), so while the counter still has that value nothing at all
-    has changed, and a hit needs to read one number from the cache rather than the page and
-    each of its thirty or so versions. When the counter has moved, the versions are checked as
-    for a page read from the cache. A copy here is therefore never staler than the shared one.
+    Each copy remembers the counter's value when its versions were last found current. Every change
+    moves the counter (bump()), so while the counter still has that value nothing at all has
+    changed, and a hit needs one number (which the process keeps until Redis reports it moved,
+    clock_watch) rather than the page and each of its thirty or so versions. When the counter has
+    moved, the versions are checked as for a page read from the cache. A copy here is therefore
+    never staler than the shared one.
     Bounded by PAGE_CACHE["LOCAL_BYTES"] of page content, least recently used first out; 0
     turns it off.
     """

@@ -1,10 +1,11 @@
 """PageCacheApp: answers page-cache hits in front of Django's request handling.
 
-A hit needs the request's address, its cookies and one read of the change counter
-(pagecache/store.py). Going through Django's handler and middleware for it cost more than all
-of that: on the benchmark machine a cached article served about 0.71 times what a bare Django
-view returning fixed bytes serves; answered here, 0.86 to 0.93 times. Misses, and every request
-the page cache does not serve (sessions, POSTs, static files), go to Django unchanged.
+A hit needs the request's address, its cookies and the change counter (pagecache/store.py, kept in
+the process until Redis reports it moved: pagecache/watch.py). Going through Django's handler and
+middleware for it cost more than all of that: on the benchmark machine a cached article served about
+0.71 times what a bare Django view returning fixed bytes serves; answered here, 0.86 to 0.93 times.
+Misses, and every request the page cache does not serve (sessions, POSTs, static files), go to
+Django unchanged.
 
 The request object is Django's own WSGIRequest, so the page's key, the host check and the
 cookie rules are exactly the middleware's. What a stored page needs from middleware on the way

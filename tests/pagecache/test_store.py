@@ -4,6 +4,7 @@ touches, on commit; scheduled changes end every stored page on time."""
 from __future__ import annotations
 
 import gzip
+import os
 from datetime import timedelta
 
 import pytest
@@ -96,6 +97,28 @@ def test_a_second_anonymous_request_is_served_from_the_cache_without_queries(sit
     assert response["X-Page-Cache"] == "hit"
     assert len(queries) == 0
     assert "Drones" in response.content.decode()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="with local memory the counter is read every time"
+)
+def test_a_hit_on_a_page_this_process_holds_asks_redis_for_nothing(site, monkeypatch, commit):
+    url = site["first"].get_absolute_url()
+    warm(url)
+    asked = []
+    for name in ("get", "get_many"):
+        real = getattr(store.cache, name)
+        monkeypatch.setattr(
+            store.cache, name, lambda *a, real=real, **k: asked.append(a) or real(*a, **k)
+        )
+
+    assert state(url) == "hit"
+    assert asked == []  # the counter is known here until Redis says it moved (clock_watch)
+
+    site["first"].title = "Drones, revised"
+    commit(site["first"].save)  # moves the counter: the next hit reads it; the page is rebuilt
+    assert "Drones, revised" in get(url).content.decode()
+    assert [store.CLOCK_KEY] in [list(a)[:1] for a in asked]
 
 
 def test_cached_pages_carry_validators_and_cdn_lifetimes(site):
