@@ -167,6 +167,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Compiled queries (core/compiled.py) are prepared once per PostgreSQL session, so the server
+# plans them once rather than on every page. Turn off (0) behind a pooler that passes server
+# connections between clients at each transaction (PgBouncer's transaction mode).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # URLs typed without a scheme in forms are https (Django 6's default, opted into now).
 FORMS_URLFIELD_ASSUME_HTTPS = True

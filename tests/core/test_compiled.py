@@ -19,7 +19,14 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from articles.models import Article, KeptCard
-from core.compiled import CONNECTION_ATTRIBUTE, CompiledQuery, CompileError, compiled
+from core.compiled import (
+    CONNECTION_ATTRIBUTE,
+    PREPARED_ATTRIBUTE,
+    CompiledQuery,
+    CompileError,
+    compiled,
+    statement_sql,
+)
 from tests.factories import FIXED_PUBLISH_AT, ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +140,7 @@ def test_windows_give_the_rows_slicing_gives_on_one_compiled_text(django_assert_
     with django_assert_num_queries(2) as captured:
         live_newest_first.rows(0, 3, now=NOW)
         live_newest_first.rows(3, 6, now=NOW)
-    first, second = (query["sql"] for query in captured.captured_queries)
+    first, second = (statement_sql(query["sql"]) for query in captured.captured_queries)
     assert first.replace("3 OFFSET 0", "?") == second.replace("3 OFFSET 3", "?")
 
 
@@ -382,3 +389,98 @@ def test_an_unsupported_parameter_type_is_refused():
 def test_wrong_values_are_refused_before_any_query(values, django_assert_num_queries):
     with django_assert_num_queries(0), pytest.raises((TypeError, ValueError)):
         live_card.run(**values)
+
+
+# --- prepared on the server (PostgreSQL) ---------------------------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+@compiled(slug=str)
+def article_at(slug):
+    return Article.objects.filter(slug=slug).values_list("title", flat=True)
+
+
+def prepared_here() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@on_postgresql
+def test_a_query_is_prepared_once_per_session_then_executed(django_assert_num_queries):
+    ArticleFactory(slug="oil", title="Oil")
+    assert article_at.run(slug="oil") == ["Oil"]
+
+    with django_assert_num_queries(2) as captured:
+        assert article_at.run(slug="oil") == ["Oil"]
+        assert article_at.run(slug="gas") == []
+    first, second = (query["sql"] for query in captured.captured_queries)
+    name = first.split()[1]
+    assert first.startswith("EXECUTE dossier_") and second.split()[1] == name
+    assert "'oil'" in first and "'gas'" in second  # only the values travel
+    assert '"articles_article"."slug" = $1' in prepared_here()[name]
+    assert statement_sql(first).startswith("SELECT")
+    assert '"articles_article"."slug" = %s' in statement_sql(first)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_new_database_session_prepares_again():
+    ArticleFactory(slug="oil", title="Oil")
+    article_at.run(slug="oil")
+    connection.close()  # as CONN_MAX_AGE or a failed health check does
+
+    assert article_at.run(slug="oil") == ["Oil"]
+    assert any(name.startswith("dossier_") for name in prepared_here())
+
+
+@on_postgresql
+def test_a_statement_the_session_has_already_is_used_as_it_is():
+    ArticleFactory(slug="oil", title="Oil")
+    article_at.run(slug="oil")
+    # This process's record of the session lost (the session itself kept): PREPARE finds the
+    # name taken, by the same SQL, inside the test's transaction, which stays usable.
+    del connections["default"].__dict__[PREPARED_ATTRIBUTE]
+
+    assert article_at.run(slug="oil") == ["Oil"]
+    assert Article.objects.filter(slug="oil").exists()
+
+
+@on_postgresql
+def test_an_over_long_value_matches_nothing_as_in_plain_sql():
+    # The slug column is varchar(n); the parameter is declared text, so nothing is cut or
+    # refused: the same answer as the ORM's query, not "value too long".
+    assert article_at.run(slug="x" * 5000) == []
+    assert list(Article.objects.filter(slug="x" * 5000)) == []
+
+
+@on_postgresql
+def test_a_statement_postgresql_will_not_prepare_runs_as_plain_sql(caplog):
+    # A NULL constant gives PostgreSQL no type to declare for its parameter.
+    query = CompiledQuery(
+        lambda pk: (
+            Article.objects.filter(pk=pk)
+            .annotate(empty=RawSQL("%s IS NULL", (None,)))
+            .values_list("empty", flat=True)
+        ),
+        pk=int,
+    )
+    article = ArticleFactory()
+
+    assert query.run(pk=article.pk) == [True]  # in the test's transaction, still usable after
+    assert query.run(pk=article.pk) == [True]
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert caplog.text.count("not prepared") == 1  # refused once, then remembered
+
+
+@on_postgresql
+def test_prepared_statements_can_be_turned_off(settings, django_assert_num_queries):
+    settings.DB_PREPARED_STATEMENTS = False
+
+    with django_assert_num_queries(1) as captured:
+        article_at.run(slug="oil")
+
+    assert captured.captured_queries[0]["sql"].startswith("SELECT")
