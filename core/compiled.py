@@ -96,6 +96,8 @@ CONNECTION_ATTRIBUTE = "dossier_compiled_queries"
 PREPARED_ATTRIBUTE = "dossier_prepared_statements"
 #: Every statement this process has prepared, by name: what statement_sql() reads.
 _prepared_sql: dict[str, str] = {}
+#: The statements PostgreSQL refused to prepare, each logged once.
+_refused: set[str] = set()
 _PLACEHOLDER = re.compile(r"%([%s])")
 _EXECUTE = re.compile(r"^EXECUTE (dossier_[0-9a-f]+)\b")
 
@@ -180,8 +182,9 @@ class _Compiled:
     converters: dict
     #: Prepared on the server (PostgreSQL, settings.DB_PREPARED_STATEMENTS).
     prepare: bool = False
-    #: The prepared statement's name for each SQL text run (with and without a window).
-    names: dict[str, str] = field(default_factory=dict)
+    #: The prepared statement's name and parameter types for each SQL text run (with and
+    #: without a window).
+    names: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
     def fetch(
         self,
@@ -222,12 +225,17 @@ class _Compiled:
     def _executed(self, connection: BaseDatabaseWrapper, sql: str, params: tuple) -> str:
         """What to send for `sql`: an EXECUTE of it prepared in this session, or `sql` itself
         where it cannot be prepared."""
-        name = self.names.get(sql)
-        if name is None:
-            types = [_server_type(param) for param in params]
+        known = self.names.get(sql)
+        if known is None:
+            slots = {position for position, _, _ in self.slots}
+            types = [
+                _server_type(param, constant=position < len(self.params) and position not in slots)
+                for position, param in enumerate(params)
+            ]
             digest = hashlib.sha1(f"{sql}\n{types}".encode(), usedforsecurity=False)
-            name = self.names[sql] = f"dossier_{digest.hexdigest()[:24]}"
-            _prepared_sql[name] = sql
+            known = self.names[sql] = (f"dossier_{digest.hexdigest()[:24]}", types)
+            _prepared_sql[known[0]] = sql
+        name, types = known
         connection.ensure_connection()
         raw = connection.connection
         session = connection.__dict__.get(PREPARED_ATTRIBUTE)
@@ -235,7 +243,7 @@ class _Compiled:
             session = connection.__dict__[PREPARED_ATTRIBUTE] = (raw, {})
         prepared = session[1].get(name)
         if prepared is None:
-            prepared = _prepare(raw, name, sql, params)
+            prepared = _prepare(raw, name, sql, types)
             if prepared is not None:
                 session[1][name] = prepared
         if not prepared:
@@ -245,13 +253,15 @@ class _Compiled:
         )
 
 
-def _server_type(value: Any) -> str:
+def _server_type(value: Any, *, constant: bool) -> str:
     """The type a parameter is declared with in PREPARE: its Python type's, so that it compares
-    as the plain query's parameter does (text against a varchar(n) column is no error)."""
+    as the plain query's parameter does (text against a varchar(n) column is no error). An
+    integer the query itself holds (a length, a position) takes the type its place needs, as a
+    literal does; the values passed in, which may be anything, and the window are bigint."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
-        return "bigint"
+        return "unknown" if constant else "bigint"
     if isinstance(value, datetime):
         return "timestamptz" if value.tzinfo is not None else "timestamp"
     if isinstance(value, date):
@@ -261,16 +271,16 @@ def _server_type(value: Any) -> str:
     return "unknown"  # PostgreSQL infers it from where it is used
 
 
-def _prepare(raw: Any, name: str, sql: str, params: tuple) -> bool | None:
+def _prepare(raw: Any, name: str, sql: str, types: list[str]) -> bool | None:
     """PREPARE `sql` as `name` on the driver connection `raw`: True once done, False when
     PostgreSQL refuses it (it then runs as plain SQL on this session), None when it cannot be
     tried now (the transaction has already failed)."""
     import psycopg2
     from psycopg2 import extensions
 
-    numbers = iter(range(1, len(params) + 1))
+    numbers = iter(range(1, len(types) + 1))
     body = _PLACEHOLDER.sub(lambda m: "%" if m[1] == "%" else f"${next(numbers)}", sql)
-    types = f" ({', '.join(_server_type(param) for param in params)})" if params else ""
+    declared = f" ({', '.join(types)})" if types else ""
     status = raw.info.transaction_status
     if status == extensions.TRANSACTION_STATUS_INERROR:
         return None
@@ -280,7 +290,7 @@ def _prepare(raw: Any, name: str, sql: str, params: tuple) -> bool | None:
         if guarded:
             cursor.execute("SAVEPOINT dossier_prepare")
         try:
-            cursor.execute(f"PREPARE {name}{types} AS {body}")
+            cursor.execute(f"PREPARE {name}{declared} AS {body}")
         except (psycopg2.OperationalError, psycopg2.InterfaceError):
             raise  # the connection itself failed: the query would too
         except psycopg2.Error as error:
@@ -289,7 +299,9 @@ def _prepare(raw: Any, name: str, sql: str, params: tuple) -> bool | None:
                 cursor.execute("RELEASE SAVEPOINT dossier_prepare")
             if isinstance(error, psycopg2.errors.DuplicatePreparedStatement):
                 return True  # already in this session: the name is its SQL's and types' hash
-            logger.warning("compiled query not prepared, run as plain SQL: %s", error)
+            if name not in _refused:  # once per process, not once per connection
+                _refused.add(name)
+                logger.warning("compiled query not prepared, run as plain SQL: %s", error)
             return False
         if guarded:
             cursor.execute("RELEASE SAVEPOINT dossier_prepare")

@@ -15,6 +15,7 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -473,7 +474,28 @@ def test_a_statement_postgresql_will_not_prepare_runs_as_plain_sql(caplog):
     assert query.run(pk=article.pk) == [True]  # in the test's transaction, still usable after
     assert query.run(pk=article.pk) == [True]
     assert Article.objects.filter(pk=article.pk).exists()
-    assert caplog.text.count("not prepared") == 1  # refused once, then remembered
+    assert caplog.text.count("not prepared") == 1
+    session = connections["default"].__dict__[PREPARED_ATTRIBUTE][1]
+    assert False in session.values()  # refused once, then not asked again on this session
+
+
+@on_postgresql
+def test_an_integer_the_query_holds_takes_the_type_its_place_needs(django_assert_num_queries):
+    # LEFT() takes an integer length: declared bigint, PostgreSQL would refuse to prepare it.
+    query = CompiledQuery(
+        lambda pk: (
+            Article.objects.filter(pk=pk)
+            .annotate(head=Left("title", 3))
+            .values_list("head", flat=True)
+        ),
+        pk=int,
+    )
+    article = ArticleFactory(title="Drones")
+
+    with django_assert_num_queries(1) as captured:
+        assert query.run(pk=article.pk) == ["Dro"]
+
+    assert captured.captured_queries[0]["sql"].startswith("EXECUTE dossier_")
 
 
 @on_postgresql
