@@ -19,8 +19,8 @@ itself (forget()), without waiting for the message.
 
 When the watch cannot be kept it is not trusted, and each read goes to Redis as before:
 * the cache is not Redis (local memory: a read costs nothing there);
-* Redis refuses CLIENT TRACKING (an old or restricted server) or cannot be reached: tried again
-  after RETRY_SECONDS;
+* Redis refuses CLIENT TRACKING (an old or restricted server): tried again after
+  REFUSED_RETRY_SECONDS; or it cannot be reached: tried again after RETRY_SECONDS;
 * the connection breaks (Redis restarted, the output buffer limit for subscribers): the next
   read finds the socket closed, drops the watch and reads;
 * a connection that died without a word (a lost host, a middlebox): the value is read again
@@ -41,6 +41,9 @@ import redis
 logger = logging.getLogger("dossier.page_cache")
 
 RETRY_SECONDS = 5.0
+#: A Redis that answers but refuses CLIENT TRACKING (older than 6, or a managed service that
+#: disables CLIENT) will not change its mind soon: asked again this seldom.
+REFUSED_RETRY_SECONDS = 600.0
 RECHECK_SECONDS = 1.0
 INVALIDATIONS = "__redis__:invalidate"
 
@@ -126,10 +129,12 @@ class KeyWatch:
             connection.read_response()  # confirmed: from now on no change goes unannounced
         except (redis.RedisError, OSError) as error:
             connection.disconnect()
-            self._retry_at = now + RETRY_SECONDS
+            refused = isinstance(error, redis.ResponseError)
+            wait = REFUSED_RETRY_SECONDS if refused else RETRY_SECONDS
+            self._retry_at = now + wait
             logger.warning(
                 "page cache: cannot watch %s in Redis (%s); reading it on every hit, "
-                "trying again in %d s", redis_key, error, RETRY_SECONDS,
+                "trying again in %d s", redis_key, error, wait,
             )  # fmt: skip
             return
         self._connection = connection
