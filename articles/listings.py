@@ -4,14 +4,17 @@ nothing of articles."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Page
 from django.db.models import Count, F, FilteredRelation, Subquery
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.generic import ListView
 from taggit.models import Tag
 
@@ -20,6 +23,10 @@ from authors.models import Author, Expert
 from core.compiled import compiled
 from core.pagination import WindowCountPaginator
 from core.views import SlugObjectMixin
+from pagecache import snapshots
+from pagecache.backend import CACHE_UNREACHABLE
+from pagecache.schedule import next_scheduled_change
+from pagecache.tags import collection, collection_of
 from topics import tree as topic_tree
 from topics.models import Topic
 
@@ -107,35 +114,140 @@ def cluster_count(now: datetime, topic: int, leaving_out: int):
 
 
 @compiled(now=datetime, topic=int, leaving_out=int)
-def counted_cluster_rows(now: datetime, topic: int, leaving_out: int):
-    """The topic's cluster but `leaving_out`, newest first, as kept cards' rows, each ending
-    with the cluster's size: a walk of membership_live_idx that stops at the page's last row
-    (run with rows()), and the count as one subquery the database runs once for the page."""
-    size = Subquery(cluster_count.build(now, topic, leaving_out))
+def cluster_rows(now: datetime, topic: int, leaving_out: int):
+    """The topic's cluster but `leaving_out`, newest first, as kept cards' rows: a walk of
+    membership_live_idx that stops at the page's last row (run with rows())."""
     return page_parts.card_rows(
         _cluster(now, topic, leaving_out).order_by("-publish_at", "-article_id"),
         kept_card_of="article",
-    ).annotate(cluster_size=size)
+    )
+
+
+@compiled(now=datetime, topic=int, leaving_out=int)
+def counted_cluster_rows(now: datetime, topic: int, leaving_out: int):
+    """cluster_rows(), each row ending with the cluster's size: the count as one subquery the
+    database runs once for the page."""
+    size = Subquery(cluster_count.build(now, topic, leaving_out))
+    return cluster_rows.build(now, topic, leaving_out).annotate(cluster_size=size)
+
+
+class ClusterSizes:
+    """Each topic's cluster size (but its pillar), kept in this process.
+
+    Counting the cluster walks all of it: 1,273 rows on the benchmark's topic, more as a site
+    grows, on every page. The size is counted with a page's rows (counted_cluster_rows) and
+    kept while the versions of what decides it stand: the cluster's list (collection("articles",
+    topic), which every change of an article in it moves, website/cache_rules.py) and the
+    topics (a subtopic moved to another parent takes its articles along); and until the next
+    scheduled change, when an article may go live or expire with no save. A topic page cached
+    by the page cache ends on the same. Checking it is one read of the cache (the versions).
+    """
+
+    #: Topics kept at most; past it, all are dropped and counted again (a site has hundreds).
+    LIMIT = 2_000
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[int, int], snapshots.Held[int]] = {}
+
+    def held(self, topic: int, leaving_out: int) -> snapshots.Held[int] | None:
+        """The size kept for this cluster, current or not (usable() tells)."""
+        return self._held.get((topic, leaving_out))
+
+    @staticmethod
+    def usable(held: snapshots.Held[int], request: HttpRequest) -> bool:
+        """Whether the kept size is current: by the versions the page has read already when they
+        cover it (snapshots.also_check), else by a read of its own."""
+        try:
+            return held.is_usable(time.time(), getattr(request, snapshots.READ_ATTR, None))
+        except CACHE_UNREACHABLE:
+            return False
+
+    def keep(self, topic: int, leaving_out: int, size: int, *, started: int | None) -> None:
+        """Keep `size`, counted after `started` (snapshots.started(); None: keep nothing): not
+        kept when the cluster changed meanwhile, as snapshots.pin() decides."""
+        if started is None:
+            return
+        try:
+            shows = [collection_of("articles", Topic, topic), collection("topics")]
+            pinned = snapshots.pin(shows, started=started)
+            upcoming = next_scheduled_change(timezone.now())
+        except CACHE_UNREACHABLE:
+            return
+        if pinned is None:
+            return
+        if len(self._held) >= self.LIMIT:
+            self._held.clear()
+        expires = upcoming.timestamp() if upcoming is not None else None
+        self._held[(topic, leaving_out)] = snapshots.Held(size, pinned, expires)
+
+    def clear(self) -> None:
+        self._held.clear()
+
+
+cluster_sizes = ClusterSizes()
+
+
+def _started() -> int | None:
+    """snapshots.started(), or None (keep nothing) when the cache is unreachable."""
+    try:
+        return snapshots.started()
+    except CACHE_UNREACHABLE:
+        return None
+
+
+class ClusterPage(Page):
+    def has_other_pages(self):
+        """Answered when the answer is used: ListView asks as soon as the page is made, before
+        the page's one read of versions has checked the cluster's kept size (ClusterPaginator);
+        the template asks after it."""
+        return SimpleLazyObject(super().has_other_pages)
 
 
 class ClusterPaginator(WindowCountPaginator):
-    """A topic's cluster but its pillar (`cluster` holds counted_cluster_rows()' values): a page
-    and the cluster's size in one compiled statement, the size alone when it is asked first
+    """A topic's cluster but its pillar (`cluster` holds cluster_rows()' values).
+
+    With a size kept (cluster_sizes), a page's rows alone, the size checked later in the page's
+    one read of versions (which the cards make) and counted again only if it is stale; else the
+    rows and the size in one compiled statement; the size alone when it is asked first
     (?page=last)."""
 
-    def __init__(self, cluster: dict[str, Any], per_page: int, **kwargs) -> None:
+    def __init__(
+        self, cluster: dict[str, Any], per_page: int, *, request: HttpRequest, **kwargs
+    ) -> None:
         self.cluster = cluster
+        self.request = request
+        self._key = (cluster["topic"], cluster["leaving_out"])
+        self._held: snapshots.Held[int] | None = None
         super().__init__(
             WindowRows(lambda start, stop: self.counted_rows(start, stop)[0]), per_page, **kwargs
         )
 
-    def counted_rows(self, bottom: int, top: int) -> tuple[list, int]:
+    def counted_rows(self, bottom: int, top: int) -> tuple[list, int | None]:
+        held = cluster_sizes.held(*self._key)
+        if held is not None:
+            self._held = held
+            snapshots.also_check(self.request, held.pinned)
+            return cluster_rows.rows(bottom, top, **self.cluster), None
+        started = _started()
         rows = counted_cluster_rows.rows(bottom, top, **self.cluster)
-        return [row[:-1] for row in rows], rows[0][-1] if rows else 0
+        if not rows:
+            return [], 0  # past the end, or an empty cluster: no size learnt
+        size = rows[0][-1]
+        cluster_sizes.keep(*self._key, size, started=started)
+        return [row[:-1] for row in rows], size
 
     @cached_property
     def count(self) -> int:
-        return cluster_count.first(**self.cluster) or 0
+        held = self._held or cluster_sizes.held(*self._key)
+        if held is not None and cluster_sizes.usable(held, self.request):
+            return held.value
+        started = _started()
+        size = cluster_count.first(**self.cluster) or 0
+        cluster_sizes.keep(*self._key, size, started=started)
+        return size
+
+    def _get_page(self, *args, **kwargs) -> ClusterPage:
+        return ClusterPage(*args, **kwargs)
 
 
 #: The columns topic_at() adds for its pillar's card row, in page_parts.CARD_ROW's order.
@@ -189,7 +301,7 @@ class TopicDetailView(ArticleListPage):
         return None
 
     def get_paginator(self, queryset, per_page, **kwargs) -> ClusterPaginator:
-        return ClusterPaginator(self.cluster, per_page, **kwargs)
+        return ClusterPaginator(self.cluster, per_page, request=self.request, **kwargs)
 
     def lead_rows(self, page) -> list[tuple]:
         # The pillar leads the first page only, and only while it is live (topic_at() read

@@ -37,7 +37,8 @@ class WindowCountPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         rows, total = self.counted_rows(bottom, bottom + self.per_page)
         if rows:
-            self.count = total
+            if total is not None:  # None: the subclass gives the count when it is asked
+                self.count = total
         elif number == 1 and self.allow_empty_first_page:
             self.count = 0
         else:
@@ -45,8 +46,9 @@ class WindowCountPaginator(Paginator):
         return self._get_page(rows, number, self)
 
     def counted_rows(self, bottom: int, top: int) -> tuple[list, int]:
-        """The rows bottom to top and the total (meaningless when there are no rows). A subclass
-        whose rows carry the total otherwise overrides this (a topic's cluster)."""
+        """The rows bottom to top and the total (meaningless when there are no rows; None when
+        `count` will give it). A subclass whose rows carry the total otherwise overrides this (a
+        topic's cluster)."""
         rows = self.rows(bottom, top)
         return rows, getattr(rows[0], TOTAL) if rows else 0
 

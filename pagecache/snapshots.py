@@ -49,6 +49,15 @@ READ_ATTR = "_page_cache_versions_read"
 #: makes with its request covers their tags too, so they need no read of their own.
 _every_page: list[KeptCopy] = []
 
+#: Where a request holds the tags it asks its reads of versions to cover too (also_check()).
+ALSO_ATTR = "_page_cache_also_checked"
+
+
+def also_check(request: HttpRequest, tags: Iterable[str]) -> None:
+    """Have this request's next read of versions (current(tags, request=...)) cover these tags
+    too, for something the page kept and checks after that read (a topic's cluster size)."""
+    setattr(request, ALSO_ATTR, getattr(request, ALSO_ATTR, frozenset()) | set(tags))
+
 
 def is_current(pinned: dict[str, int], *, request: HttpRequest | None = None) -> bool:
     """True while none of the tags has moved on since they were pinned. With the request, the
@@ -73,6 +82,7 @@ def current(tags: Iterable[str], *, request: HttpRequest | None = None) -> dict[
         return store.versions(tags)
     for kept in _every_page:
         tags |= kept.pinned_tags()
+    tags |= getattr(request, ALSO_ATTR, frozenset())
     found = store.versions(tags)
     setattr(request, READ_ATTR, found)  # the latest read replaces any before: never mixed
     return found

@@ -72,16 +72,20 @@ def _page_cache_off(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate-limit counters and cached pages live in the cache; no test inherits another's."""
+    """Rate-limit counters and cached pages live in the cache, kept pages and cluster sizes in
+    the process; no test inherits another's."""
     from django.core.cache import cache
 
+    from articles.listings import cluster_sizes
     from pagecache.store import local_pages
 
     cache.clear()
     local_pages.clear()
+    cluster_sizes.clear()
     yield
     cache.clear()
     local_pages.clear()
+    cluster_sizes.clear()
 
 
 @pytest.fixture

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Status
 from core.compiled import statement_sql
+from pagecache import store
+from tests.conftest import FROZEN_NOW
 from tests.factories import FIXED_PUBLISH_AT, ArticleFactory, TopicFactory
 from tests.html import card_titles, parse
 
@@ -274,3 +277,88 @@ def test_topic_list_of_an_empty_site(client):
 
     assert response.status_code == 200
     assert "No topics yet." in response.content.decode()
+
+
+# --- the cluster's size, kept -----------------------------------------------------------------
+
+
+def cluster_statements(queries) -> list[str]:
+    statements = [statement_sql(query["sql"]) for query in queries]
+    return [sql for sql in statements if "articles_topicmembership" in sql]
+
+
+def test_the_clusters_size_is_counted_with_a_page_then_kept(client, topic):
+    for n in range(PER_PAGE + 3):
+        ArticleFactory(primary_topic=topic, publish_at=day(n))
+
+    with CaptureQueriesContext(connection) as first:
+        client.get("/topics/russia-iran/")
+    with CaptureQueriesContext(connection) as again:
+        response = client.get("/topics/russia-iran/?page=2")
+
+    [counted] = cluster_statements(first)
+    [kept] = cluster_statements(again)
+    assert "COUNT(" in counted and "COUNT(" not in kept  # the rows alone: no walk of it all
+    assert response.context["paginator"].count == PER_PAGE + 3
+    assert len(listed(response)) == 3
+
+
+def test_an_article_joining_the_cluster_is_counted_on_the_next_page(client, topic, commit):
+    sub = TopicFactory(parent=topic, slug="arms-trade")
+    ArticleFactory(primary_topic=topic, publish_at=day(0))
+    assert client.get("/topics/russia-iran/").context["paginator"].count == 1
+
+    commit(ArticleFactory, primary_topic=sub, publish_at=day(1))  # through its subtopic
+
+    assert client.get("/topics/russia-iran/").context["paginator"].count == 2
+
+
+def test_an_article_going_live_by_the_clock_is_counted_from_that_moment(client, topic):
+    ArticleFactory(primary_topic=topic, publish_at=day(0))
+    ArticleFactory(primary_topic=topic, publish_at=FROZEN_NOW + timedelta(minutes=5))
+    assert client.get("/topics/russia-iran/").context["paginator"].count == 1
+
+    with time_machine.travel(FROZEN_NOW + timedelta(minutes=5), tick=False):
+        assert client.get("/topics/russia-iran/").context["paginator"].count == 2
+
+
+def test_a_subtopic_moved_to_another_topic_takes_its_articles_size_along(client, topic, commit):
+    other = TopicFactory(name="Arctic", slug="arctic")
+    sub = TopicFactory(parent=topic, slug="arms-trade")
+    ArticleFactory(primary_topic=sub, publish_at=day(0))
+    assert client.get("/topics/russia-iran/").context["paginator"].count == 1
+    assert client.get("/topics/arctic/").context["paginator"].count == 0
+
+    sub.parent = other
+    commit(sub.save)
+
+    assert client.get("/topics/russia-iran/").context["paginator"].count == 0
+    assert client.get("/topics/arctic/").context["paginator"].count == 1
+
+
+def test_a_page_checks_its_kept_size_in_its_one_read_of_versions(client, topic, monkeypatch):
+    for n in range(PER_PAGE + 3):
+        ArticleFactory(primary_topic=topic, publish_at=day(n))
+    client.get("/topics/russia-iran/?page=2")  # size, cards and lists of topics kept
+    reads = []
+    versions = store.versions
+    monkeypatch.setattr(store, "versions", lambda tags: reads.append(set(tags)) or versions(tags))
+
+    response = client.get("/topics/russia-iran/?page=2")
+
+    assert response.context["paginator"].count == PER_PAGE + 3
+    [read] = reads
+    assert f"list:articles:topic:{topic.pk}" in read and "list:topics" in read
+
+
+def test_the_last_page_asked_first_keeps_the_size_for_the_next(client, topic):
+    for n in range(PER_PAGE + 3):
+        ArticleFactory(primary_topic=topic, publish_at=day(n))
+    client.get("/topics/russia-iran/?page=last")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/topics/russia-iran/")
+
+    [rows] = cluster_statements(queries)
+    assert "COUNT(" not in rows
+    assert response.context["paginator"].count == PER_PAGE + 3
