@@ -51,8 +51,11 @@ On PostgreSQL each compiled SQL is also prepared on the server, once per databas
 (PREPARE, then EXECUTE with the values), so PostgreSQL can keep its plan. Planning was most of
 what the database did for a page (0.2–0.3 ms a statement on the benchmark machine, against
 0.03–0.2 ms to run it), and for a statement whose best plan does not depend on the values (the
-topic or the article at a slug) PostgreSQL plans it once per session. Statements whose plan
-does (the newest live articles up to now) it keeps planning for each value, as before. The
+topic or the article at a slug) PostgreSQL plans it once per session. A statement whose best
+plan does depend on the values (the newest live articles up to now, a cluster, a search's words)
+is declared with prepare=False and sent as plain SQL, planned for its values on every run:
+prepared, PostgreSQL may switch it to one generic plan after its fifth run when that plan's
+estimated cost looks no worse, and for a search that plan ran 2.5 times as long. The
 parameters are declared by their Python type (text, bigint, timestamptz, …), never a column's:
 an over-long slug still matches nothing rather than failing on varchar(n). PREPARE goes through
 the driver's own cursor, unseen by query counting, like a driver's protocol-level prepare; it
@@ -325,13 +328,15 @@ def _twin(obj: Any) -> Any:
 class CompiledQuery:
     """A queryset built by `build(**parameters)`, compiled once per connection (see the module
     docstring). `parameter_types` name each parameter's type, one of PARAMETER_TYPES; `using`
-    is the database alias it runs on."""
+    is the database alias it runs on; `prepare=False` keeps it from being prepared on
+    PostgreSQL, for a statement whose best plan depends on its values."""
 
     def __init__(
         self,
         build: Callable[..., QuerySet],
         *,
         using: str = DEFAULT_DB_ALIAS,
+        prepare: bool = True,
         **parameter_types: type,
     ) -> None:
         for name, kind in parameter_types.items():
@@ -342,6 +347,7 @@ class CompiledQuery:
                 )
         self.build = build
         self.using = using
+        self.prepare = prepare
         self.types = parameter_types
         self.__name__ = getattr(build, "__name__", "compiled")
         self.__qualname__ = getattr(build, "__qualname__", self.__name__)
@@ -455,8 +461,10 @@ class CompiledQuery:
             )
         columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
         converters = compiler.get_converters(columns)
-        prepare = connection.vendor == "postgresql" and getattr(
-            settings, "DB_PREPARED_STATEMENTS", False
+        prepare = (
+            self.prepare
+            and connection.vendor == "postgresql"
+            and getattr(settings, "DB_PREPARED_STATEMENTS", False)
         )
         return _Compiled(
             _generation, queryset, compiler, sql, tuple(params), tuple(slots), converters, prepare
@@ -505,11 +513,11 @@ def _prefetch_sql(queryset: QuerySet, connection: BaseDatabaseWrapper) -> list:
     return found
 
 
-def compiled(*, using: str = DEFAULT_DB_ALIAS, **parameter_types: type):
+def compiled(*, using: str = DEFAULT_DB_ALIAS, prepare: bool = True, **parameter_types: type):
     """Decorator form of CompiledQuery: ``@compiled(now=datetime, pk=int)`` over the function
     that builds the queryset."""
 
     def decorate(build: Callable[..., QuerySet]) -> CompiledQuery:
-        return CompiledQuery(build, using=using, **parameter_types)
+        return CompiledQuery(build, using=using, prepare=prepare, **parameter_types)
 
     return decorate

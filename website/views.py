@@ -28,14 +28,16 @@ from .sitemaps import SITEMAPS
 LATEST_COUNT = 9
 
 
-# The home page's two queries, compiled once per connection (core/compiled.py).
-@compiled(now=datetime)
+# The home page's two queries, compiled once per connection (core/compiled.py) and not
+# prepared: which plan is best depends on the instant (what has gone live since), so PostgreSQL
+# plans them for each run either way.
+@compiled(now=datetime, prepare=False)
 def newest_card_rows(now: datetime):
     """The newest live articles as kept cards' rows: the list, and its lead if none is featured."""
     return page_parts.card_rows(Article.objects.live(now).newest_first())[: LATEST_COUNT + 1]
 
 
-@compiled(now=datetime)
+@compiled(now=datetime, prepare=False)
 def featured_card_row(now: datetime):
     """The newest featured live article as a kept card's row: the lead."""
     live = Article.objects.live(now).newest_first()

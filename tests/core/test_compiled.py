@@ -506,3 +506,21 @@ def test_prepared_statements_can_be_turned_off(settings, django_assert_num_queri
         article_at.run(slug="oil")
 
     assert captured.captured_queries[0]["sql"].startswith("SELECT")
+
+
+@on_postgresql
+def test_a_query_declared_unprepared_is_sent_as_plain_sql(django_assert_num_queries):
+    query = CompiledQuery(
+        lambda slug: Article.objects.filter(slug=slug).values_list("title", flat=True),
+        prepare=False,
+        slug=str,
+    )
+    ArticleFactory(slug="oil", title="Oil")
+    before = prepared_here()
+
+    with django_assert_num_queries(2) as captured:
+        assert query.run(slug="oil") == ["Oil"]
+        assert query.run(slug="gas") == []
+
+    assert all(q["sql"].startswith("SELECT") for q in captured.captured_queries)
+    assert prepared_here() == before
