@@ -20,7 +20,6 @@ from pagecache.backend import CACHE_UNREACHABLE
 
 from . import page_parts, preview, search, selectors
 from .forms import FILTER_CHOICE_TAGS, SearchForm
-from .listings import shown_on_cards
 from .models import Article, PageParts
 from .models.querysets import ArticleQuerySet
 
@@ -170,9 +169,10 @@ class SharedPreviewView(ArticleDetailView):
 class SearchPaginator(WindowCountPaginator):
     """Pages of a search.Search: each page is one query, compiled once (search.search_page())."""
 
-    def rows(self, bottom: int, top: int) -> list:
+    def counted_rows(self, bottom: int, top: int) -> tuple[list[search.Result], int]:
         found = self.object_list
-        return search.search_page(found.query, found.filters, bottom=bottom, top=top)
+        rows = search.search_page(found.query, found.filters, bottom=bottom, top=top)
+        return rows, rows[0].total if rows else 0
 
 
 class SearchView(ListView):
@@ -196,14 +196,14 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for article in context["results"]:
-            article.snippet = search.snippet_html(article, self.query)
+        for result in context["results"]:
+            result.snippet = search.snippet_html(result, self.query)
         # Any edit can change what a search finds, so results depend on every article.
         pagecache.depends_on(
             self.request,
             pagecache.every(Article),
             pagecache.collection("articles"),
-            shown_on_cards(context["results"]),
+            [result.shown() for result in context["results"]],
             pagecache.collection("topics"),  # the filter's topic choices
             pagecache.collection("authors"),  # and its author choices
         )
