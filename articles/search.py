@@ -149,8 +149,8 @@ class ResultByline:
 @dataclass(slots=True)
 class Result:
     """One search result: what its line shows, read as one plain row (RESULT_COLUMNS). Model
-    instances with their bylines prefetched cost a second query a page and half the page's
-    time in Python (JSON fields decoded, a prefetch compiled), for five values shown."""
+    instances with their bylines prefetched cost a second query a page and two fifths of the
+    page's time in Python (JSON fields decoded, a prefetch compiled), for five values shown."""
 
     pk: int
     title: str
