@@ -471,6 +471,19 @@ def test_each_search_is_planned_for_its_own_words(shelf):
     assert not any(sql.startswith("EXECUTE") for sql in sent)
 
 
+def test_a_result_lists_its_byline_in_its_order_not_the_authors_adding(client):
+    first, second = AuthorFactory(name="Ada First"), AuthorFactory(name="Ben Second")
+    article = ArticleFactory(title="Caspian ports", authors=[first, second])
+    # Reordered after the fact, so the byline's order and its rows' order differ.
+    article.bylines.filter(author=first).update(sort_order=9)
+
+    (result,) = articles.search.search_page("caspian", SearchFilters(), bottom=0, top=10)
+    page = parse(client.get(SEARCH, {"q": "caspian"}))
+
+    assert [byline.author.name for byline in result.bylines] == ["Ben Second", "Ada First"]
+    assert "By Ben Second and Ada First" in page.one("li", class_="search-result").text
+
+
 def test_an_empty_query_lists_nothing():
     ArticleFactory(title="Caspian")
 
